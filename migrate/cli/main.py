@@ -1,0 +1,91 @@
+"""Entry point: the root `distroshift` app and the one place that turns exceptions into exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from migrate import __version__
+from migrate.cli.common import GlobalOptions
+from migrate.errors import DistroshiftError
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(
+    name="distroshift",
+    help="Move workloads from one Kubernetes distribution to another, and prove the new cluster is conformant.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# One module per command; each exposes register(app).
+COMMAND_MODULES = [
+    "migrate.cli.demo_cmd",
+    "migrate.cli.sim_cmd",
+    "migrate.cli.inventory_cmd",
+    "migrate.cli.plan_cmd",
+    "migrate.cli.conformance_cmd",
+    "migrate.cli.run_cmd",
+    "migrate.cli.report_cmd",
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"distroshift {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    kubeconfig: Annotated[Optional[str], typer.Option("--kubeconfig", help="Path to the kubeconfig file.")] = None,
+    context: Annotated[Optional[str], typer.Option("--context", help="The kubeconfig context to use.")] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = GlobalOptions(kubeconfig=kubeconfig, context=context)
+
+
+for _mod in COMMAND_MODULES:
+    importlib.import_module(_mod).register(app)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Console entry point. User errors: one line on stderr and the error's exit code."""
+    try:
+        app(args=argv, prog_name="distroshift", standalone_mode=False)
+    except DistroshiftError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return _exit(e.exit_code, argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return _exit(130, argv)
+    except typer.Exit as e:
+        return _exit(e.exit_code, argv)
+    except Exception as e:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(e, click.exceptions.Abort):
+            sys.stderr.write("interrupted\n")
+            return _exit(130, argv)
+        if isinstance(e, click.ClickException):
+            e.show()
+            return _exit(2 if isinstance(e, click.UsageError) else e.exit_code, argv)
+        raise
+    return _exit(0, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:  # called as the console script
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,13 @@
+"""`distroshift report` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import typer
+
+from migrate.cli.common import not_built
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report", help="(not built yet)", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+    def _cmd(ctx: typer.Context) -> None:
+        not_built("report", "see the issues")

@@ -1,0 +1,1 @@
+"""The simulated Kubernetes API server (imported only by the CLI and tests)."""

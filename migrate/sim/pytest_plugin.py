@@ -1,0 +1,1 @@
+"""pytest fixtures for the simulated API server (filled in by the simulator)."""
