@@ -16,6 +16,7 @@ __all__ = [
     "Finding",
     "Phase",
     "now_utc",
+    "header_for",
     "group_of",
 ]
 
@@ -35,10 +36,15 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
 
 
+def header_for(kind: str):
+    """A default_factory giving a fresh header (so created_at is the time of creation, not of import)."""
+    return lambda: ArtifactHeader(kind=kind)
+
+
 class ArtifactHeader(Model):
     kind: str  # Inventory | Plan | RunState | ConformanceResult | ParityResult
     schema_version: str = "1.0"
-    tool_version: str = ""
+    tool_version: str = Field(default_factory=lambda: __import__("migrate").__version__)
     created_at: str = Field(default_factory=now_utc)
     mode: Literal["live", "offline", "simulated"] = "live"
     source: str = ""  # context name, dump path, or "sim:<cluster>"

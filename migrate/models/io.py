@@ -54,7 +54,7 @@ def read_artifact(path: str | os.PathLike, cls: type[M]) -> M:
     header = raw.get("header") if isinstance(raw, dict) else None
     if not isinstance(header, dict):
         raise InputError("missing artifact header; not a distroshift file", path=str(p), field="header")
-    expected = cls.model_fields["header"].default.kind if cls.model_fields["header"].default else None
+    expected = getattr(cls, "ARTIFACT_KIND", None)
     if expected and header.get("kind") != expected:
         raise InputError(f"is a {header.get('kind')!r} artifact, expected {expected!r}", path=str(p), field="header.kind")
     major = str(header.get("schema_version", "")).split(".")[0]
