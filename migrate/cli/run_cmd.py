@@ -1,13 +1,70 @@
-"""`distroshift run` (placeholder until its issue lands)."""
+"""`distroshift run PLAYBOOK`: drive a migration (backup, restore, verify, roll back) with a resumable state."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
 
-from migrate.cli.common import not_built
+from migrate.cli.common import pick
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("run", help="(not built yet)", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-    def _cmd(ctx: typer.Context) -> None:
-        not_built("run", "see the issues")
+    @app.command(
+        "run",
+        help=(
+            "Run a migration playbook (playbooks/playbooks/*.yaml) from the source to the target context. "
+            "Progress is saved in --state after every step: --resume continues after a crash or a gate, "
+            "--rollback puts the source back (and with --remove-target deletes what the run created on the "
+            "target). --dry-run changes nothing and prints every command, diff and scale change."
+        ),
+    )
+    def _cmd(
+        ctx: typer.Context,
+        playbook: Annotated[str, typer.Argument(help="Playbook YAML, e.g. playbooks/playbooks/generic.yaml.")],
+        kubeconfig: Annotated[Optional[str], typer.Option("--kubeconfig", help="Kubeconfig holding both contexts.")] = None,
+        source_context: Annotated[Optional[str], typer.Option("--source-context", help="Context of the source cluster.")] = None,
+        target_context: Annotated[Optional[str], typer.Option("--target-context", help="Context of the target cluster.")] = None,
+        plan: Annotated[Optional[str], typer.Option("--plan", help="Plan directory from 'distroshift plan' (plan.json + manifests/).")] = None,
+        engine: Annotated[Optional[str], typer.Option("--engine", help="native (server-side apply) or velero; default: the playbook's.")] = None,
+        state: Annotated[str, typer.Option("--state", help="State file of this run.")] = "state.json",
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Change nothing; print what each step would do.")] = False,
+        resume: Annotated[bool, typer.Option("--resume", help="Continue the run recorded in --state.")] = False,
+        rollback: Annotated[bool, typer.Option("--rollback", help="Restore the source's replicas and CronJobs as recorded.")] = False,
+        remove_target: Annotated[bool, typer.Option("--remove-target", help="With --rollback: delete what this run created on the target.")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Pass approval and switch-traffic gates.")] = False,
+        velero: Annotated[Optional[str], typer.Option("--velero", help="Path of the velero binary (default: PATH).")] = None,
+        helm: Annotated[Optional[str], typer.Option("--helm", help="Path of the helm binary (default: PATH).")] = None,
+        velero_namespace: Annotated[str, typer.Option("--velero-namespace", help="Namespace Velero runs in.")] = "velero",
+    ) -> None:
+        from migrate.errors import InputError
+        from migrate.playbook.engine import RunOptions, run_playbook
+
+        if remove_target and not rollback:
+            raise InputError("--remove-target only makes sense with --rollback", field="--remove-target")
+        if resume and rollback:
+            raise InputError("choose --resume or --rollback, not both", field="--rollback")
+        kc = pick(kubeconfig, ctx, "kubeconfig")
+        src_ctx = source_context
+        tgt_ctx = target_context
+        if not src_ctx or not tgt_ctx:
+            if not (resume or rollback):
+                raise InputError("both --source-context and --target-context are required", field="--source-context")
+        opts = RunOptions(
+            playbook=playbook, state=state, kubeconfig=kc, source_context=src_ctx, target_context=tgt_ctx,
+            engine=engine, plan=plan, dry_run=dry_run, resume=resume, rollback=rollback,
+            remove_target=remove_target, yes=yes, velero=velero, helm=helm, velero_namespace=velero_namespace,
+        )
+
+        def clients():
+            from migrate.cutover.native import connect
+            from migrate.playbook.store import StateStore
+
+            s, t = opts.source_context, opts.target_context
+            if (not s or not t) and StateStore(opts.state).exists():
+                st = StateStore(opts.state).load()
+                s, t = s or st.source_context, t or st.target_context
+                opts.source_context, opts.target_context = s, t
+            return connect(kc, s), connect(kc, t)
+
+        run_playbook(opts, clients=clients, echo=typer.echo)

@@ -176,15 +176,19 @@ class ClusterClient:
 
         On 410 Expired the list restarts from scratch *and* yields a marker page
         {"restarted": True} first, so a consumer can discard what it collected (nothing is counted twice).
+        Like client-go's pager (FullListIfExpired) the restart is one unpaged list: paging again could
+        hit the same compaction.
         """
         cont: str | None = None
         restarts = 0
+        page_limit: int | None = limit
         while True:
-            q = {"limit": limit, "labelSelector": label_selector, "fieldSelector": field_selector, "continue": cont}
+            q = {"limit": page_limit, "labelSelector": label_selector, "fieldSelector": field_selector, "continue": cont}
             r = self.request("GET", path, query=q)
             if r.status == 410 and cont and restart_on_expired and restarts < 3:
                 restarts += 1
                 cont = None
+                page_limit = None
                 yield {"restarted": True}
                 continue
             _raise_for(r, "GET", path)

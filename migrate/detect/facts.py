@@ -1,0 +1,48 @@
+"""What detection looks at, gathered once from an inventory's summaries (+ the few notable objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from migrate.models.common import group_of
+from migrate.models.inventory import CRDInfo, HelmReleaseInfo, IngressInfo, NodeInfo, PackageObject, StorageClassInfo, WorkloadInfo
+
+__all__ = ["Facts"]
+
+
+@dataclass
+class Facts:
+    server_version: str = ""
+    nodes: list[NodeInfo] = field(default_factory=list)
+    namespaces: list[str] = field(default_factory=list)
+    crds: list[CRDInfo] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # "group/Kind" -> n
+    workloads: list[WorkloadInfo] = field(default_factory=list)
+    storage_classes: list[StorageClassInfo] = field(default_factory=list)
+    pv_csi_drivers: list[str] = field(default_factory=list)
+    ingresses: list[IngressInfo] = field(default_factory=list)
+    packages: list[PackageObject] = field(default_factory=list)
+    helm_releases: list[HelmReleaseInfo] = field(default_factory=list)
+    notable: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "group/Kind" -> objects
+
+    @classmethod
+    def build(cls, inv: Any, notable: Iterable[dict[str, Any]] = ()) -> "Facts":
+        """From an Inventory (or anything with the same attributes) and notable objects."""
+        nb: dict[str, list[dict[str, Any]]] = {}
+        for o in notable:
+            nb.setdefault(f"{group_of(o.get('apiVersion', ''))}/{o.get('kind', '')}", []).append(o)
+        return cls(
+            server_version=inv.cluster.git_version,
+            nodes=list(inv.nodes),
+            namespaces=[n.name for n in inv.namespaces],
+            crds=list(inv.crds),
+            counts=dict(inv.counts),
+            workloads=list(inv.workloads),
+            storage_classes=list(inv.storage_classes),
+            pv_csi_drivers=sorted({p.csi_driver for p in inv.persistent_volumes if p.csi_driver}),
+            ingresses=list(inv.ingresses),
+            packages=list(inv.packages),
+            helm_releases=list(inv.helm_releases),
+            notable=nb,
+        )

@@ -1,0 +1,126 @@
+"""The objects sidecar: streamed to per-unit temp files, then concatenated in sorted order.
+
+Only (namespace, name, offset, length) per object stays in memory, so 100k objects cost a few MB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+__all__ = ["ObjectStore", "UnitWriter", "dumps"]
+
+
+def dumps(obj: Any) -> bytes:
+    # sorted keys and fixed separators: the same object always gives the same bytes
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class UnitWriter:
+    def __init__(self, directory: Path, type_key: tuple[str, str]):
+        self.type_key = type_key
+        fd, name = tempfile.mkstemp(prefix="unit-", suffix=".jsonl", dir=directory)
+        self.path = Path(name)
+        self._f: BinaryIO = os.fdopen(fd, "wb")
+        self._off = 0
+        self.keys: list[tuple[str, str, int, int]] = []
+
+    def add(self, namespace: str, name: str, obj: Any) -> None:
+        line = dumps(obj) + b"\n"
+        self._f.write(line)
+        self.keys.append((namespace, name, self._off, len(line)))
+        self._off += len(line)
+
+    def reset(self) -> None:
+        """Forget everything written (a list restarted after 410 Expired)."""
+        self._f.seek(0)
+        self._f.truncate()
+        self._off = 0
+        self.keys = []
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self._f.close()
+
+
+class ObjectStore:
+    def __init__(self, directory: str | os.PathLike | None = None):
+        self._own = directory is None
+        self.dir = Path(tempfile.mkdtemp(prefix="distroshift-inv-")) if directory is None else Path(directory)
+        self.units: list[UnitWriter] = []
+
+    def unit(self, type_key: tuple[str, str]) -> UnitWriter:
+        u = UnitWriter(self.dir, type_key)
+        self.units.append(u)
+        return u
+
+    def drop(self, unit: UnitWriter) -> None:
+        unit.close()
+        unit.path.unlink(missing_ok=True)
+        self.units.remove(unit)
+
+    def write(self, out: str | os.PathLike, *, dedupe: bool = False) -> tuple[int, str, list[tuple[str, str, str, str]]]:
+        """Concatenate every unit into `out` sorted by group/kind/namespace/name.
+
+        Returns (object count, sha256, duplicates as (group, kind, namespace, name)); with dedupe=False
+        duplicates are written as they are (a live list never yields one; a dump may).
+        """
+        by_type: dict[tuple[str, str], list[UnitWriter]] = {}
+        for u in self.units:
+            u.close()
+            by_type.setdefault(u.type_key, []).append(u)
+        h = hashlib.sha256()
+        count = 0
+        dups: list[tuple[str, str, str, str]] = []
+        out = Path(out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        with tmp.open("wb") as f:
+            for tkey in sorted(by_type):
+                units = by_type[tkey]
+                entries = [(ns, name, ui, off, ln) for ui, u in enumerate(units) for ns, name, off, ln in u.keys]
+                if len(units) == 1 and all(entries[i][:2] <= entries[i + 1][:2] for i in range(len(entries) - 1)) and not dedupe:
+                    # already in order (a server lists in key order): straight copy
+                    with units[0].path.open("rb") as src:
+                        while chunk := src.read(1 << 20):
+                            h.update(chunk)
+                            f.write(chunk)
+                    count += len(entries)
+                    continue
+                entries.sort(key=lambda e: (e[0], e[1], e[2], e[3]))
+                files = [u.path.open("rb") for u in units]
+                try:
+                    last = None
+                    for ns, name, ui, off, ln in entries:
+                        if (ns, name) == last:
+                            dups.append((tkey[0], tkey[1], ns, name))
+                            if dedupe:
+                                continue
+                        last = (ns, name)
+                        src = files[ui]
+                        src.seek(off)
+                        data = src.read(ln)
+                        h.update(data)
+                        f.write(data)
+                        count += 1
+                finally:
+                    for x in files:
+                        x.close()
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+        return count, h.hexdigest(), dups
+
+    def cleanup(self) -> None:
+        for u in self.units:
+            u.close()
+        if self._own:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            for u in self.units:
+                u.path.unlink(missing_ok=True)
+        self.units = []

@@ -1,0 +1,136 @@
+"""The run state (state.json): what a playbook run has done, so it can resume and roll back.
+
+Written atomically at the start and end of every step (and before every object the run creates),
+so a crash or Ctrl-C leaves a file that `--resume` and `--rollback` accept.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from migrate.models.common import ArtifactHeader, Model, header_for, now_utc
+
+__all__ = [
+    "StepStatus",
+    "RunStatus",
+    "StepState",
+    "WorkloadRecord",
+    "AppliedObject",
+    "RollbackState",
+    "RunEvent",
+    "RunState",
+]
+
+
+class StepStatus(str, Enum):
+    Pending = "Pending"
+    Running = "Running"  # started; a crash here means "re-run it (steps are idempotent)"
+    Completed = "Completed"
+    Skipped = "Skipped"  # not applicable (e.g. install-addons with nothing to install); says why
+    WaitingApproval = "WaitingApproval"  # a gate: re-run with --resume --yes
+    Failed = "Failed"
+
+
+class RunStatus(str, Enum):
+    Running = "Running"
+    Interrupted = "Interrupted"
+    WaitingApproval = "WaitingApproval"
+    Failed = "Failed"
+    Completed = "Completed"
+    RollingBack = "RollingBack"
+    RolledBack = "RolledBack"
+
+
+class StepState(Model):
+    id: str
+    type: str
+    status: StepStatus = StepStatus.Pending
+    attempts: int = 0
+    started_at: str | None = None
+    finished_at: str | None = None
+    message: str = ""
+    # step-specific facts: velero backup/restore names and phases, counts, artifact paths ...
+    data: dict[str, Any] = {}
+    actions: list[str] = []  # what was (or, in a dry run, would be) done, human readable
+
+
+class WorkloadRecord(Model):
+    """A source workload as it was before quiesce, so rollback can put it back exactly."""
+
+    api_version: str
+    kind: str  # Deployment | StatefulSet | ReplicaSet | CronJob
+    namespace: str
+    name: str
+    replicas: int | None = None  # Deployment/StatefulSet/ReplicaSet spec.replicas
+    suspend: bool | None = None  # CronJob spec.suspend
+    quiesced: bool = False  # the scale-down/suspend was sent
+    restored: bool = False  # rollback put it back
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+
+class AppliedObject(Model):
+    """An object the run applied to the target."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None = None
+    created: bool  # absent before the run: `--rollback --remove-target` deletes only these
+    step: str = ""
+    removed: bool = False
+
+    @property
+    def key(self) -> str:
+        grp = self.api_version.rsplit("/", 1)[0] if "/" in self.api_version else ""
+        return f"{grp}/{self.kind}/{self.namespace or ''}/{self.name}"
+
+
+class RollbackState(Model):
+    started_at: str = Field(default_factory=now_utc)
+    finished_at: str | None = None
+    remove_target: bool = False
+    actions: list[str] = []
+
+
+class RunEvent(Model):
+    at: str = Field(default_factory=now_utc)
+    step: str = ""
+    message: str
+
+
+class RunState(Model):
+    ARTIFACT_KIND: ClassVar[str] = "RunState"
+    header: ArtifactHeader = Field(default_factory=header_for("RunState"))
+    run_id: str
+    playbook: str  # path as given
+    playbook_name: str
+    playbook_digest: str  # sha256 of the validated playbook; a state from another playbook is refused
+    engine: Literal["native", "velero"]
+    source_context: str | None = None
+    target_context: str | None = None
+    plan_dir: str | None = None
+    dry_run: bool = False
+    status: RunStatus = RunStatus.Running
+    started_at: str = Field(default_factory=now_utc)
+    updated_at: str = Field(default_factory=now_utc)
+    steps: list[StepState] = []
+    workloads: list[WorkloadRecord] = []  # original replica counts / suspend states of the source
+    applied: list[AppliedObject] = []  # what the run put on the target
+    target_namespaces_before: list[str] | None = None  # namespaces that existed on the target at preflight
+    rollback: RollbackState | None = None
+    events: list[RunEvent] = []
+
+    def step(self, step_id: str) -> StepState:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def completed(self, step_type: str) -> list[StepState]:
+        return [s for s in self.steps if s.type == step_type and s.status == StepStatus.Completed]

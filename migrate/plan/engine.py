@@ -1,0 +1,506 @@
+"""The plan engine: runs every rule on every source object and turns the outcomes into a Plan.
+
+Per object (crane-lib's runner, made deterministic): every rule gets the same read-only original;
+ops are merged in rule order (priority, then id); a same-path conflict (prefixes included) is won by
+the higher-priority rule and the loser is kept as an IgnoredOp; Drop beats everything; a rule that
+raises becomes an Error finding on that object. Replacement objects (Route -> Ingress, ...) go
+through the same rules once more.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jsonpatch
+
+from migrate.data import (
+    builtin_rule_files,
+    load_deprecations,
+    load_distro_profile,
+    load_rules_file,
+    load_target_profile,
+)
+from migrate.errors import InputError
+from migrate.models.common import Finding, ObjectRef, Severity
+from migrate.models.inventory import Inventory, PVCInfo, StorageClassInfo, IngressInfo, iter_objects
+from migrate.models.io import read_artifact, write_artifact, write_atomic
+from migrate.models.plan import (
+    Change,
+    Decision,
+    IgnoredOp,
+    ImageMapping,
+    NamespacePlan,
+    ObjectPlan,
+    PatchOp,
+    Plan,
+    PlanSummary,
+    Risk,
+    SourceSummary,
+    TargetSummary,
+)
+from migrate.models.profiles import TargetProfile
+from migrate.plan.diff import object_diff
+from migrate.plan.manifests import manifest_path, to_yaml, write_manifests
+from migrate.plan.validate import Validator
+from migrate.rules import base
+from migrate.rules.addons import plan_addons
+from migrate.rules.apiversions import api_status
+from migrate.rules.declarative import compile_rules_file
+from migrate.rules.images import image_refs, map_image
+from migrate.rules.ingress import guess_flavour, map_ingress_classes
+from migrate.rules.podsecurity import derive_namespace_levels, namespace_labels
+from migrate.rules.registry import Registry, builtin_registry
+from migrate.rules.scope import namespace_scope
+from migrate.rules.storage import map_storage_classes
+
+__all__ = ["build_plan", "PlanResult", "plan_objects", "parse_map", "resolve_target_version", "make_context"]
+
+_DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_SEV_ORDER = {Severity.Blocker: 0, Severity.Error: 1, Severity.Warning: 2, Severity.Info: 3}
+
+
+@dataclass
+class PlanResult:
+    plan: Plan
+    manifests: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative path -> object
+    diffs: list[str] = field(default_factory=list)
+    values_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def parse_map(items: Iterable[str] | Mapping[str, str] | None, flag: str, *, dns_label: bool = False) -> dict[str, str]:
+    """["old=new", ...] -> {old: new}; one InputError naming the flag for a malformed entry."""
+    if not items:
+        return {}
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    else:
+        pairs = []
+        for raw in items:
+            old, sep, new = raw.partition("=")
+            if not sep or not old.strip() or not new.strip():
+                raise InputError(f"{raw!r} is not of the form old=new", field=flag)
+            pairs.append((old.strip(), new.strip()))
+    out: dict[str, str] = {}
+    for old, new in pairs:
+        if dns_label:
+            for v in (old, new):
+                if not _DNS1123.match(v) or len(v) > 63:
+                    raise InputError(f"{v!r} is not a valid namespace name (RFC 1123 label)", field=flag)
+        if old in out and out[old] != new:
+            raise InputError(f"{old!r} is mapped twice", field=flag)
+        out[old] = new
+    if dns_label and len(set(out.values())) != len(out):
+        raise InputError("two namespaces are mapped to the same target namespace", field=flag)
+    return out
+
+
+def resolve_target_version(profile: TargetProfile, target_version: str | None) -> tuple[str, int]:
+    v = (target_version or profile.kubernetes.default).lstrip("v")
+    parts = v.split(".")
+    if len(parts) < 2 or parts[0] != "1" or not parts[1].isdigit():
+        raise InputError(f"{target_version!r} is not a Kubernetes version like 1.31", field="--target-version")
+    minor = int(parts[1])
+    k = profile.kubernetes
+    if not k.min_minor <= minor <= k.max_minor:
+        raise InputError(f"{profile.name} offers Kubernetes 1.{k.min_minor}..1.{k.max_minor}, not 1.{minor}", field="--target-version")
+    return f"1.{minor}", minor
+
+
+def _load_registry(rules_files: Iterable[str | Path]) -> Registry:
+    reg = builtin_registry()
+    for f in [*builtin_rule_files(), *rules_files]:
+        model = load_rules_file(f)
+        for r in compile_rules_file(model, f):
+            try:
+                reg.add(r)
+            except ValueError as e:
+                raise InputError(str(e), path=str(f), field="resourceModifierRules") from None
+    return reg
+
+
+def _infer_storage(objs: list[dict[str, Any]]) -> tuple[list[StorageClassInfo], list[PVCInfo]]:
+    classes, pvcs = [], []
+    for o in objs:
+        md = o.get("metadata") or {}
+        if o.get("kind") == "StorageClass" and o.get("apiVersion", "").startswith("storage.k8s.io/"):
+            ann = md.get("annotations") or {}
+            classes.append(StorageClassInfo(
+                name=md.get("name", ""), provisioner=o.get("provisioner", ""),
+                parameters={k: str(v) for k, v in (o.get("parameters") or {}).items()},
+                reclaim_policy=o.get("reclaimPolicy"), volume_binding_mode=o.get("volumeBindingMode"),
+                allow_volume_expansion=bool(o.get("allowVolumeExpansion")),
+                is_default=(ann.get("storageclass.kubernetes.io/is-default-class") == "true"
+                            or ann.get("storageclass.beta.kubernetes.io/is-default-class") == "true")))
+        elif o.get("kind") == "PersistentVolumeClaim" and o.get("apiVersion") == "v1":
+            s = o.get("spec") or {}
+            pvcs.append(PVCInfo(ref=ObjectRef.of(o), storage_class=s.get("storageClassName"),
+                                access_modes=s.get("accessModes") or [], volume_name=s.get("volumeName")))
+        elif o.get("kind") == "StatefulSet":
+            for vct in (o.get("spec") or {}).get("volumeClaimTemplates") or []:
+                s = vct.get("spec") or {}
+                pvcs.append(PVCInfo(ref=ObjectRef(api_version="v1", kind="PersistentVolumeClaim", name=(vct.get("metadata") or {}).get("name", ""),
+                                                  namespace=md.get("namespace")),
+                                    storage_class=s.get("storageClassName"), access_modes=s.get("accessModes") or [],
+                                    owner=f"StatefulSet/{md.get('name')}"))
+    return classes, pvcs
+
+
+def _infer_ingresses(objs: list[dict[str, Any]]) -> list[IngressInfo]:
+    out = []
+    for o in objs:
+        if o.get("kind") == "Ingress":
+            md = o.get("metadata") or {}
+            ann = md.get("annotations") or {}
+            out.append(IngressInfo(ref=ObjectRef.of(o),
+                                   ingress_class=(o.get("spec") or {}).get("ingressClassName") or ann.get("kubernetes.io/ingress.class"),
+                                   annotations=dict(ann)))
+    return out
+
+
+def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProfile, minor: int, *, namespace_map: Mapping[str, str],
+                 registry_map: Mapping[str, str], deprecations: Any) -> tuple[base.RuleContext, dict[str, Any]]:
+    """The frozen RuleContext plus the plan-level facts computed on the way (storage/ingress mappings)."""
+    distros = tuple(d for d in (load_distro_profile("kubernetes"),
+                                load_distro_profile(inv.detection.distro.id) if inv.detection.distro else None) if d is not None)
+    classes, pvcs = (inv.storage_classes, inv.pvcs)
+    if not classes and not pvcs:
+        classes, pvcs = _infer_storage(objs)
+    storage = map_storage_classes(classes, pvcs, profile)
+    ingresses = inv.ingresses or _infer_ingresses(objs)
+    ingress = map_ingress_classes(ingresses, profile, distros)
+    namespaces = {n.name for n in inv.namespaces} | {(o.get("metadata") or {}).get("namespace") for o in objs} - {None, ""}
+    namespaces |= {(o.get("metadata") or {}).get("name") for o in objs if o.get("kind") == "Namespace" and o.get("apiVersion") == "v1"}
+    levels, sources = derive_namespace_levels(objs, namespaces)  # type: ignore[arg-type]
+    if inv.detection.distro and inv.detection.distro.id == "openshift":
+        # OpenShift admits every other service account with restricted-v2.
+        for ns in namespaces:
+            levels.setdefault(ns, "restricted")  # type: ignore[arg-type]
+            sources.setdefault(ns, "SecurityContextConstraints/restricted-v2")  # type: ignore[arg-type]
+    secret_keys = {(s.ref.namespace or "", s.ref.name): tuple(s.keys) for s in inv.secrets}
+    services = {((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")): o
+                for o in objs if o.get("kind") == "Service" and o.get("apiVersion") == "v1"}
+    ctx = base.RuleContext(
+        target=profile,
+        target_minor=minor,
+        distros=distros,
+        detection=inv.detection,
+        deprecations=deprecations,
+        namespace_map=dict(namespace_map),
+        registry_map=dict(registry_map),
+        storage_map={m.source_class: m.target_class for m in storage},
+        default_source_storage_class=next((c.name for c in classes if c.is_default), None),
+        ingress_class_map={(m.source_class or ""): m.target_class for m in ingress},
+        ingress_flavours={(m.source_class or ""): guess_flavour(m.source_class, distros) for m in ingress},
+        psa_levels=levels,
+        psa_sources=sources,
+        namespace_categories={n.name: n.category for n in inv.namespaces},
+        secret_keys=secret_keys,
+        services=services,
+        source_node_labels=frozenset(k for n in inv.nodes for k in n.labels),
+    )
+    return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces)}
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+@dataclass
+class _Outcome:
+    drop: base.Drop | None = None
+    replace: base.Replace | None = None
+    changes: list[Change] = field(default_factory=list)
+    ignored: list[IgnoredOp] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    ops: list[dict[str, Any]] = field(default_factory=list)
+    non_strip: bool = False
+
+
+def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref: ObjectRef) -> _Outcome:
+    res = _Outcome()
+    frozen = copy.deepcopy(dict(obj))  # every rule sees the same pristine original
+    accepted: list[tuple[str, str]] = []  # (path, rule id)
+    for r in reg.rules():
+        if not r.applies_to.matches(frozen):
+            continue
+        try:
+            outcomes = r.run(frozen, ctx)
+        except Exception as e:  # a broken rule must not sink the plan: it becomes a finding on this object
+            res.findings.append(Finding(code="RULE_FAILED", severity=Severity.Error, ref=ref, rule_id=r.id,
+                                        message=f"rule raised {type(e).__name__}: {str(e)[:200]}",
+                                        resolution="report it; the object was planned without this rule"))
+            continue
+        for o in outcomes:
+            if isinstance(o, base.Drop):
+                if res.drop is None:
+                    res.drop = o
+            elif isinstance(o, base.Replace):
+                if res.replace is None:
+                    res.replace = o
+            elif isinstance(o, base.Finding):
+                res.findings.append(Finding(code=o.code, severity=Severity(o.severity), message=o.message, ref=ref, path=o.path,
+                                            rule_id=o.rule_id, resolution=o.resolution))
+            elif isinstance(o, base.Patch):
+                kept: list[dict[str, Any]] = []
+                for op in o.ops:
+                    winner = next((rid for p, rid in accepted if rid != o.rule_id and op["op"] != "test" and _overlaps(p, op["path"])), None)
+                    if winner:
+                        res.ignored.append(IgnoredOp(rule_id=o.rule_id, op=PatchOp.model_validate(op), lost_to=winner,
+                                                     reason=f"same path changed by the higher-priority rule {winner}"))
+                    else:
+                        kept.append(op)
+                accepted.extend((op["path"], o.rule_id) for op in kept if op["op"] != "test")
+                if kept:
+                    res.changes.append(Change(rule_id=o.rule_id, reason=o.reason, ops=[PatchOp.model_validate(op) for op in kept]))
+                    res.ops.extend(kept)
+                    if not o.rule_id.startswith("distroshift.io/strip/"):
+                        res.non_strip = True
+    return res
+
+
+def _apply(obj: Mapping[str, Any], ops: list[dict[str, Any]], ref: ObjectRef, findings: list[Finding]) -> dict[str, Any] | None:
+    try:
+        return jsonpatch.apply_patch(copy.deepcopy(dict(obj)), ops)
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError, IndexError, TypeError) as e:
+        findings.append(Finding(code="PATCH_FAILED", severity=Severity.Error, ref=ref, message=f"planned patches could not be applied: {e}",
+                                resolution="fix the conflicting rule or the object by hand"))
+        return None
+
+
+def _object_key(o: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    md = o.get("metadata") or {}
+    return (o.get("apiVersion", "").rpartition("/")[0], o.get("kind", ""), md.get("namespace") or "", md.get("name", ""))
+
+
+def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registry, validator: Validator, *, want_diff: bool = False
+                 ) -> tuple[list[ObjectPlan], dict[str, dict[str, Any]], list[str]]:
+    plans: list[ObjectPlan] = []
+    manifests: dict[str, dict[str, Any]] = {}
+    owners: dict[str, ObjectRef] = {}
+    diffs: list[str] = []
+    for obj in sorted(objs, key=_object_key):
+        ref = ObjectRef.of(obj)
+        res = _run_rules(obj, ctx, reg, ref)
+        op = ObjectPlan(source=ref, decision=Decision.Keep, findings=res.findings, ignored=res.ignored)
+        if res.drop is not None:
+            op.decision, op.reason = Decision.Drop, res.drop.reason
+            op.findings = [f for f in res.findings if f.severity != Severity.Blocker]  # a dropped object blocks nothing
+            op.changes, op.ignored = [], []
+            plans.append(op)
+            continue
+        op.changes = list(res.changes)
+        outputs: list[dict[str, Any]] = []
+        if res.replace is not None:
+            op.decision, op.reason = Decision.Replace, res.replace.reason
+            for new in res.replace.objects:
+                nref = ObjectRef.of(new)
+                sub = _run_rules(new, ctx, reg, ref)
+                op.findings += sub.findings
+                op.ignored += sub.ignored
+                op.changes += [Change(rule_id=c.rule_id, reason=f"{nref.kind}/{nref.name}: {c.reason}", ops=c.ops) for c in sub.changes
+                               if not c.rule_id.startswith("distroshift.io/strip/")]
+                out = _apply(new, sub.ops, ref, op.findings)
+                if out is not None:
+                    outputs.append(out)
+        else:
+            out = _apply(obj, res.ops, ref, op.findings)
+            if out is not None:
+                outputs.append(out)
+            op.decision = Decision.Transform if res.non_strip else Decision.Keep
+            op.reason = "copied with the changes listed" if res.non_strip else "copied as is (runtime fields stripped)"
+        for out in outputs:
+            op.findings += validator.validate(out, ref)
+        blockers = [f for f in op.findings if f.severity == Severity.Blocker]
+        errors = [f for f in op.findings if f.severity == Severity.Error]
+        if blockers or (errors and not outputs):
+            op.decision = Decision.Manual
+            op.reason = f"{len(blockers) or len(errors)} blocker(s): " + "; ".join(f.code for f in (blockers or errors)[:3])
+        else:
+            paths = []
+            for out in outputs:
+                p = manifest_path(out)
+                if p in manifests:
+                    op.findings.append(Finding(code="MANIFEST_COLLISION", severity=Severity.Blocker, ref=ref,
+                                               message=f"{p} is also planned from {owners[p]}",
+                                               resolution="rename one of them or map one namespace elsewhere"))
+                    op.decision = Decision.Manual
+                    op.reason = "another object is planned to the same target"
+                    break
+                paths.append(p)
+            else:
+                for p, out in zip(paths, outputs):
+                    manifests[p] = out
+                    owners[p] = ref
+                op.manifest = paths[0] if paths else None
+                op.target = ObjectRef.of(outputs[0]) if outputs else None
+                op.replaced_by = [ObjectRef.of(o) for o in outputs] if op.decision == Decision.Replace else []
+            if want_diff and (op.changes or op.decision == Decision.Replace) and outputs:
+                for out in outputs:
+                    diffs.append(object_diff(str(ref), obj, out))
+        op.findings.sort(key=lambda f: (_SEV_ORDER[f.severity], f.code, f.path or ""))
+        sevs = {f.severity for f in op.findings}
+        op.risk = (Risk.High if sevs & {Severity.Blocker, Severity.Error} or op.decision == Decision.Manual
+                   else Risk.Medium if Severity.Warning in sevs or op.decision == Decision.Replace else Risk.Low)
+        plans.append(op)
+    return plans, manifests, diffs
+
+
+def _plan_level_findings(inv: Inventory, ctx: base.RuleContext, version: str) -> list[Finding]:
+    out: list[Finding] = []
+    if not inv.complete:
+        out.append(Finding(code="INVENTORY_INCOMPLETE", severity=Severity.Warning,
+                           message="the inventory could not read every resource type; objects of those types are not planned",
+                           resolution="re-run the inventory with enough permissions"))
+    seen: set[tuple[str, str, str]] = set()
+    for h in inv.helm_releases:
+        bad = []
+        for pair in h.api_versions:
+            av, _, kind = pair.partition(" ")
+            st = api_status(av, kind, ctx)
+            if st and st[0] == "removed":
+                bad.append(f"{av} {kind}")
+        if bad:
+            out.append(Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Blocker,
+                               ref=ObjectRef(api_version="v1", kind="Secret", name=h.secret, namespace=h.namespace),
+                               message=f"Helm release {h.namespace}/{h.name} (chart {h.chart}-{h.chart_version}) uses APIs removed by {version}: {', '.join(sorted(bad))}",
+                               resolution="upgrade the chart to a version using served APIs before (or while) migrating; helm-mapkubeapis can fix the stored release"))
+    for u in inv.api_usage:
+        st = api_status(u.api_version, u.kind, ctx)
+        key = (u.api_version, u.kind, u.ref.key)
+        if st and key not in seen and u.source in ("last-applied", "managed-fields"):
+            seen.add(key)
+            state, e = st
+            repl = getattr(e, "replacement_api", "") if e else ""
+            out.append(Finding(code="API_USAGE_REMOVED" if state == "removed" else "API_USAGE_DEPRECATED",
+                               severity=Severity.Warning, ref=u.ref,
+                               message=f"last applied through {u.api_version} ({state} at {version}); the plan converts the object, but the manifests you apply from (git, CI) still use it",
+                               resolution=f"update the source manifests to {repl or 'a served version'}"))
+    return out
+
+
+def _namespace_plans(ctx: base.RuleContext, names: list[str], objects: list[ObjectPlan], inv: Inventory) -> list[NamespacePlan]:
+    labels = {n.name: n.labels for n in inv.namespaces}
+    out = []
+    for ns in sorted(names):
+        scoped = namespace_scope(ns, ctx)
+        cat = scoped[0] if scoped else (ctx.namespace_categories.get(ns) or "workload")
+        mine = [o for o in objects if o.source.namespace == ns or (o.source.kind == "Namespace" and o.source.name == ns and not o.source.namespace)]
+        decisions: dict[str, int] = {}
+        for o in mine:
+            decisions[o.decision.value] = decisions.get(o.decision.value, 0) + 1
+        blockers = sum(1 for o in mine for f in o.findings if f.severity == Severity.Blocker)
+        attention = any(o.decision == Decision.Manual or any(f.severity in (Severity.Warning, Severity.Error) for f in o.findings) for o in mine)
+        migrate = scoped is None
+        out.append(NamespacePlan(
+            source=ns, target=ctx.target_namespace(ns) or ns, category=cat if cat in ("system", "platform", "workload") else "workload",  # type: ignore[arg-type]
+            migrate=migrate, readiness="Blocked" if blockers else "NeedsAttention" if attention else "Ready",
+            object_count=len(mine), decisions=dict(sorted(decisions.items())), blockers=blockers,
+            pod_security_labels=namespace_labels(ns, labels.get(ns, {}), ctx) if migrate else {}))
+    return out
+
+
+def _image_mappings(objs: list[dict[str, Any]], plans: list[ObjectPlan], ctx: base.RuleContext) -> list[ImageMapping]:
+    dropped = {p.source.key for p in plans if p.decision == Decision.Drop}
+    seen: dict[str, ImageMapping] = {}
+    for o in objs:
+        if ObjectRef.of(o).key in dropped:
+            continue
+        for _, image in image_refs(o):
+            if not image.strip() or image in seen:
+                continue
+            new, internal, reason = map_image(image, ctx)
+            seen[image] = ImageMapping(source=image, target=new, internal=internal, reason=reason or "unchanged")
+    return [seen[k] for k in sorted(seen)]
+
+
+def build_plan(
+    inventory_path: str | Path,
+    target: str | None = None,
+    target_version: str | None = None,
+    profile_file: str | Path | None = None,
+    namespace_map: Mapping[str, str] | Iterable[str] | None = None,
+    registry_map: Mapping[str, str] | Iterable[str] | None = None,
+    out_dir: str | Path | None = "plan",
+    *,
+    rules_files: Iterable[str | Path] = (),
+    deprecation_files: Iterable[str | Path] = (),
+    target_context: str | None = None,
+    kubeconfig: str | None = None,
+    diff: bool = False,
+    result: list[PlanResult] | None = None,
+) -> Plan:
+    """Map an inventory onto a target profile. Writes <out_dir>/plan.json, manifests/ and addons/ (unless
+    out_dir is None) and returns the Plan. See migrate.plan for the full contract."""
+    inv_path = Path(inventory_path)
+    inv = read_artifact(inv_path, Inventory)
+    objs = list(iter_objects(inv, inv_path))
+    profile, profile_source = load_target_profile(target, profile_file)
+    if target_context:
+        from migrate.plan.profile_live import live_profile
+
+        profile = live_profile(profile, kubeconfig=kubeconfig, context=target_context)
+        profile_source = f"live:{target_context} (base {profile_source})"
+    version, minor = resolve_target_version(profile, target_version)
+    nsmap = parse_map(namespace_map, "--namespace-map", dns_label=True)
+    regmap = parse_map(registry_map, "--registry-map")
+    deprecations = load_deprecations(deprecation_files)
+    reg = _load_registry(rules_files)
+    ctx, facts = make_context(inv, objs, profile, minor, namespace_map=nsmap, registry_map=regmap, deprecations=deprecations)
+    crds = [o for o in objs if o.get("kind") == "CustomResourceDefinition" and o.get("apiVersion") == "apiextensions.k8s.io/v1"]
+    validator = Validator(version, crds)
+    object_plans, manifests, diffs = plan_objects(objs, ctx, reg, validator, want_diff=diff)
+    findings = _plan_level_findings(inv, ctx, version)
+    workload_ns = {n for n in facts["namespaces"] if namespace_scope(n, ctx) is None}
+    repo_urls = {f"HelmRepository/{(o.get('metadata') or {}).get('namespace')}/{(o.get('metadata') or {}).get('name')}": (o.get("spec") or {}).get("url", "")
+                 for o in objs if o.get("kind") == "HelmRepository"}
+    addons, values_files = plan_addons(list(inv.detection.addons), list(inv.packages), profile,
+                                       sum(1 for o in objs if o.get("kind") == "NetworkPolicy"), workload_ns, repo_urls)
+    if any(o.get("kind") == "NetworkPolicy" for o in objs) and not profile.network.network_policy:
+        findings.append(Finding(code="NETWORK_POLICY_NOT_ENFORCED", severity=Severity.Warning,
+                                message=f"NetworkPolicy objects migrate, but {profile.network.cni} does not enforce them by default",
+                                resolution="; ".join(profile.network.notes) or "enable a network policy engine on the target"))
+    for sm in facts["storage"]:
+        if sm.target_class is None and sm.pvc_count:
+            findings.append(Finding(code="STORAGE_CLASS_UNMAPPED", severity=Severity.Blocker,
+                                    message=f"storage class {sm.source_class} ({sm.pvc_count} claims): {sm.reason}",
+                                    resolution="add a class with these capabilities to the target profile (--profile)"))
+    namespaces = _namespace_plans(ctx, facts["namespaces"], object_plans, inv)
+    object_plans.sort(key=lambda p: (0 if p.decision == Decision.Manual else 1, p.source.key))
+    all_findings = findings + [f for p in object_plans for f in p.findings]
+    blockers = [f for f in all_findings if f.severity == Severity.Blocker]
+    decisions: dict[str, int] = {}
+    for p in object_plans:
+        decisions[p.decision.value] = decisions.get(p.decision.value, 0) + 1
+    plan = Plan(
+        source=SourceSummary(inventory=str(inventory_path), cluster=inv.cluster.name,
+                             distro=inv.detection.distro.id if inv.detection.distro else None, git_version=inv.cluster.git_version),
+        target=TargetSummary(profile=profile.id, name=profile.name, kubernetes_version=version, distro=profile.distro, profile_source=profile_source),
+        namespace_map=dict(sorted(nsmap.items())),
+        registry_map=dict(sorted(regmap.items())),
+        summary=PlanSummary(objects=len(object_plans), decisions=dict(sorted(decisions.items())), blockers=len(blockers),
+                            warnings=sum(1 for f in all_findings if f.severity == Severity.Warning), manifests=len(manifests)),
+        blockers=blockers,
+        findings=sorted(findings, key=lambda f: (_SEV_ORDER[f.severity], f.code, str(f.ref or ""))),
+        addons=addons,
+        storage=facts["storage"],
+        ingress=facts["ingress"],
+        images=_image_mappings(objs, object_plans, ctx),
+        namespaces=namespaces,
+        objects=object_plans,
+        manifest_order=sorted(manifests),
+    )
+    plan.header.mode = inv.header.mode
+    plan.header.source = inv.header.source or str(inventory_path)
+    if out_dir is not None:
+        out = Path(out_dir)
+        write_manifests(out, manifests)
+        for vid, vals in sorted(values_files.items()):
+            write_atomic(out / "addons" / f"{vid}.values.yaml", to_yaml(vals))
+        write_artifact(out / "plan.json", plan)
+    if result is not None:
+        result.append(PlanResult(plan=plan, manifests=manifests, diffs=diffs, values_files=values_files))
+    return plan

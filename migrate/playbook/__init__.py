@@ -1,0 +1,3 @@
+"""Playbooks: a validated list of steps run with gates, resume and rollback (see engine.py)."""
+
+__all__ = ["schema", "engine", "store", "steps"]

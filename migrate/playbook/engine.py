@@ -1,0 +1,282 @@
+"""Runs a playbook: steps in order, state saved at every step boundary, gates, resume, rollback.
+
+Safety rules enforced here and in the steps:
+* the playbook is validated before any cluster is touched;
+* state.json is written atomically when a step starts and when it ends (and before every object
+  the run creates), so a crash or Ctrl-C can always be resumed or rolled back;
+* a step that was Running when the process died is simply re-run: every step is idempotent
+  (server-side apply; velero names derived from the run id and adopted when found; quiesce never
+  re-reads an original replica count it already saved);
+* the source is never scaled down before a safe copy exists (see steps/quiesce.py), never deleted.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from migrate.errors import DistroshiftError, GateFailed, InputError, TemporaryError
+from migrate.execs import Runner, SubprocessRunner
+from migrate.models.common import now_utc
+from migrate.models.state import (
+    RollbackState,
+    RunEvent,
+    RunState,
+    RunStatus,
+    StepState,
+    StepStatus,
+)
+from migrate.playbook.context import RunOptions, StepContext, crash_point
+from migrate.playbook.schema import Playbook, load_playbook
+from migrate.playbook.steps import handler
+from migrate.playbook.store import StateStore
+
+__all__ = ["RunOptions", "run_playbook", "rollback_run", "new_run_id"]
+
+TEMPORARY_RETRIES = 3
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def _new_state(opts: RunOptions, pb: Playbook, engine: str) -> RunState:
+    return RunState(
+        run_id=new_run_id(),
+        playbook=opts.playbook,
+        playbook_name=pb.name,
+        playbook_digest=pb.digest(),
+        engine=engine,  # type: ignore[arg-type]
+        source_context=opts.source_context,
+        target_context=opts.target_context,
+        plan_dir=opts.plan,
+        dry_run=opts.dry_run,
+        steps=[StepState(id=s.id, type=s.type) for s in pb.steps],
+    )
+
+
+def _open_state(opts: RunOptions, pb: Playbook, store: StateStore) -> tuple[RunState, str]:
+    """Load (resume) or start a state; refuse anything ambiguous in one line."""
+    engine = opts.engine or pb.engine
+    if engine not in ("native", "velero"):
+        raise InputError(f"unknown engine {engine!r} (native or velero)", field="--engine")
+    if opts.resume or opts.rollback:
+        if not store.exists():
+            if opts.rollback:
+                raise InputError("no state file to roll back (nothing was run with it)", path=str(store.path))
+            raise InputError("no state file to resume; run without --resume first", path=str(store.path))
+        state = store.load(playbook_digest=pb.digest())
+        if opts.engine and opts.engine != state.engine:
+            raise InputError(
+                f"this run uses the {state.engine} engine; --engine {opts.engine} cannot change it mid-run",
+                path=str(store.path), field="engine",
+            )
+        for flag, val, have in (("--source-context", opts.source_context, state.source_context),
+                                ("--target-context", opts.target_context, state.target_context)):
+            if val and have and val != have:
+                raise InputError(f"this run used {flag} {have}, not {val}", path=str(store.path), field=flag)
+        if opts.plan and state.plan_dir and str(opts.plan) != state.plan_dir:
+            raise InputError(f"this run used --plan {state.plan_dir}, not {opts.plan}", path=str(store.path), field="plan_dir")
+        # known steps keep their records; the playbook digest guarantees the same list
+        return state, state.engine
+    if store.exists() and not opts.dry_run:
+        prior = store.load()
+        raise InputError(
+            f"already holds run {prior.run_id} of {prior.playbook_name!r} ({prior.status.value}); "
+            "use --resume to continue it, --rollback to undo it, or another --state file",
+            path=str(store.path),
+        )
+    return _new_state(opts, pb, engine), engine
+
+
+def _make_context(opts, pb, state, store, engine, clients, echo, runner) -> StepContext:
+    source, target = clients
+
+    def save() -> None:
+        if not opts.dry_run:
+            store.save(state)
+
+    ctx = StepContext(options=opts, state=state, source=source, target=target, engine=engine, save=save,
+                      echo=echo, runner=runner or SubprocessRunner(), namespaces=list(pb.namespaces))
+    if opts.plan and not state.plan_dir:
+        state.plan_dir = opts.plan
+    return ctx
+
+
+def run_playbook(
+    opts: RunOptions,
+    *,
+    clients: tuple[Any, Any] | Callable[[], tuple[Any, Any]],
+    echo: Callable[[str], None] = print,
+    runner: Runner | None = None,
+) -> RunState:
+    """Run (or resume, or dry-run) a playbook. `clients` = (source, target) cluster clients or a
+    factory for them (called only after the playbook and state were validated)."""
+    pb = load_playbook(opts.playbook)
+    store = StateStore(opts.state)
+    if opts.rollback:
+        return rollback_run(opts, clients=clients, echo=echo)
+    state, engine = _open_state(opts, pb, store)
+    if callable(clients):
+        clients = clients()
+    ctx = _make_context(opts, pb, state, store, engine, clients, echo, runner)
+    mode = "DRY RUN — nothing will be changed on either cluster" if opts.dry_run else f"state: {store.path}"
+    echo(f"playbook {pb.name} · engine {engine} · run {state.run_id} · {mode}")
+    if opts.resume:
+        state.events.append(RunEvent(message="resumed"))
+    state.status = RunStatus.Running
+    ctx.save()
+
+    total = len(pb.steps)
+    for i, step in enumerate(pb.steps, start=1):
+        st = state.step(step.id)
+        head = f"[{i}/{total}] {step.id}"
+        if st.status in (StepStatus.Completed, StepStatus.Skipped):
+            echo(f"{head}: {st.status.value} earlier — {st.message}")
+            continue
+        if st.status == StepStatus.Running:
+            echo(f"{head}: was interrupted during attempt {st.attempts}; running it again (steps are idempotent)")
+        st.status = StepStatus.Running
+        st.attempts += 1
+        st.started_at = now_utc()
+        st.finished_at = None
+        st.actions = []
+        st.message = ""
+        ctx.save()
+        crash_point(f"{step.id}:start")
+        try:
+            _run_with_retries(ctx, step, st)
+        except KeyboardInterrupt:
+            st.message = "interrupted (Ctrl-C); --resume re-runs this step"
+            state.status = RunStatus.Interrupted
+            state.events.append(RunEvent(step=step.id, message="interrupted"))
+            ctx.save()
+            raise
+        except DistroshiftError as e:
+            st.status = StepStatus.Failed
+            st.finished_at = now_utc()
+            st.message = str(e)
+            state.status = RunStatus.Failed
+            state.events.append(RunEvent(step=step.id, message=f"failed: {e}"))
+            ctx.save()
+            _print_actions(echo, st)
+            echo(f"{head}: Failed")
+            hint = "fix the cause and --resume, or --rollback to restore the source"
+            raise type(e)(f"step {step.id!r} failed: {e} ({hint})") if isinstance(e, GateFailed) else e
+        st.finished_at = now_utc()
+        if st.status == StepStatus.Running:
+            st.status = StepStatus.Completed
+        _print_actions(echo, st)
+        if st.status == StepStatus.WaitingApproval:
+            state.status = RunStatus.WaitingApproval
+            ctx.save()
+            echo(f"{head}: waiting for approval")
+            raise GateFailed(f"step {step.id!r} needs approval: {st.message} (re-run with --resume --yes)")
+        state.events.append(RunEvent(step=step.id, message=st.status.value))
+        ctx.save()
+        echo(f"{head}: {st.status.value}" + (f" — {st.message}" if st.message else ""))
+        crash_point(f"{step.id}:end")
+    state.status = RunStatus.Completed
+    ctx.save()
+    echo("run completed" + (" (dry run: nothing was changed)" if opts.dry_run else ""))
+    return state
+
+
+def _run_with_retries(ctx: StepContext, step, st: StepState) -> None:
+    fn = handler(step.type)
+    for attempt in range(TEMPORARY_RETRIES + 1):
+        try:
+            fn(ctx, step, st)
+            return
+        except TemporaryError as e:
+            if attempt == TEMPORARY_RETRIES:
+                raise
+            st.actions.append(f"temporary failure, retrying in {e.delay:.0f}s: {e}")
+            time.sleep(e.delay)
+
+
+def _print_actions(echo, st: StepState) -> None:
+    for a in st.actions:
+        echo(f"    {a}")
+
+
+def rollback_run(
+    opts: RunOptions,
+    *,
+    clients: tuple[Any, Any] | Callable[[], tuple[Any, Any]],
+    echo: Callable[[str], None] = print,
+) -> RunState:
+    """Put the source back exactly (replicas, CronJob suspend flags); with --remove-target, delete
+    what the run created on the target (only objects that did not exist before). Resumable."""
+    from migrate.cutover import quiesce as q
+
+    pb = load_playbook(opts.playbook)
+    store = StateStore(opts.state)
+    state, _engine = _open_state(opts, pb, store)
+    if callable(clients):
+        clients = clients()
+    source, target = clients
+
+    def save() -> None:
+        if not opts.dry_run:
+            store.save(state)
+
+    if state.rollback is None:
+        state.rollback = RollbackState(remove_target=opts.remove_target)
+    state.rollback.remove_target = state.rollback.remove_target or opts.remove_target
+    state.status = RunStatus.RollingBack
+    save()
+    echo(f"rollback of run {state.run_id} ({pb.name})" + (" — DRY RUN" if opts.dry_run else ""))
+    actions = q.restore(source, state.workloads, dry_run=opts.dry_run, saved=save)
+    for a in actions:
+        echo(f"    source {a}")
+    if not actions:
+        echo("    source: nothing to restore (no workload was scaled down by this run, or already restored)")
+    removed = 0
+    if state.rollback.remove_target:
+        created = [a for a in state.applied if a.created and not a.removed]
+        for n, a in enumerate(reversed(created), start=1):
+            res = target.resource_for(a.api_version, a.kind)
+            if res is None:
+                a.removed = True
+                continue
+            path = res.path(a.namespace if res.namespaced else None, a.name)
+            if opts.dry_run:
+                echo(f"    would delete {a.kind} {a.namespace + '/' if a.namespace else ''}{a.name} from the target")
+                continue
+            r = target.request("DELETE", path, query={"propagationPolicy": "Background"})
+            if r.status >= 400 and r.status != 404:
+                raise GateFailed(f"could not delete {a.kind} {a.namespace}/{a.name} from the target: HTTP {r.status}")
+            a.removed = True
+            removed += 1
+            state.rollback.actions.append(f"deleted {a.kind} {a.namespace or ''}/{a.name} from the target")
+            save()
+            crash_point(f"rollback:{n}")
+        if state.engine == "velero" and state.target_namespaces_before is not None and state.plan_dir:
+            echo("    velero restores are removed namespace by namespace: delete the target namespaces this run "
+                 "created if you want them gone (they did not exist before the run): "
+                 + ", ".join(sorted(_velero_namespaces(state))))
+        echo(f"    target: removed {removed} object(s) created by this run (pre-existing objects untouched)")
+    if not opts.dry_run:
+        state.rollback.finished_at = now_utc()
+        state.status = RunStatus.RolledBack
+        state.events.append(RunEvent(message="rolled back"))
+        save()
+    echo("rollback completed" + (" (dry run: nothing was changed)" if opts.dry_run else ""))
+    return state
+
+
+def _velero_namespaces(state: RunState) -> set[str]:
+    from migrate.models.io import read_artifact
+    from migrate.models.plan import Plan
+    from pathlib import Path
+
+    p = Path(state.plan_dir or ".")
+    try:
+        plan = read_artifact(p / "plan.json" if p.is_dir() else p, Plan)
+    except DistroshiftError:
+        return set()
+    before = set(state.target_namespaces_before or [])
+    return {n.target for n in plan.namespaces if n.migrate and n.target not in before}

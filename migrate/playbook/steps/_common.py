@@ -1,0 +1,100 @@
+"""Pieces shared by several steps: velero handles, applying with state records, gates."""
+
+from __future__ import annotations
+
+from migrate.cutover.native import NativeApplier
+from migrate.cutover.velero import Velero, VeleroCluster
+from migrate.errors import GateFailed
+from migrate.execs import find_tool
+from migrate.models.state import StepState, StepStatus
+from migrate.playbook.context import StepContext, crash_point
+
+__all__ = ["velero", "clusters", "applier", "apply_manifests", "gate", "secret_sources"]
+
+
+def velero(ctx: StepContext) -> Velero:
+    binary = find_tool("velero", ctx.options.velero)
+    return Velero(ctx.runner, binary=binary)
+
+
+def clusters(ctx: StepContext) -> tuple[VeleroCluster, VeleroCluster]:
+    o = ctx.options
+    return (
+        VeleroCluster("source", o.kubeconfig, o.source_context, o.velero_namespace),
+        VeleroCluster("target", o.kubeconfig, o.target_context, o.velero_namespace),
+    )
+
+
+def secret_sources(ctx: StepContext) -> dict[tuple[str, str], tuple[str, str]]:
+    """(target ns, name) -> (source ns, name) for every Secret in the plan."""
+    out = {}
+    for op in ctx.plan.objects:
+        if op.source.kind == "Secret" and op.target is not None:
+            out[(op.target.namespace or "", op.target.name)] = (op.source.namespace or "", op.source.name)
+    return out
+
+
+def applier(ctx: StepContext, *, force: bool = False) -> NativeApplier:
+    return NativeApplier(
+        ctx.source,
+        ctx.target,
+        namespace_map=ctx.namespace_map(),
+        secret_sources=secret_sources(ctx),
+        force=force,
+        wait_timeout=ctx.options.wait_timeout,
+    )
+
+
+def apply_objects(ctx: StepContext, st: StepState, manifests: list, *, force: bool = False):
+    """Apply with every created object recorded in the state *before* it is created."""
+
+    def on_create(rec):
+        if not any(a.key == rec.key for a in ctx.state.applied):
+            ctx.state.applied.append(rec)
+            ctx.save()
+
+    def after_each(n: int):
+        crash_point(f"{st.id}:apply:{n}")
+
+    result = applier(ctx, force=force).apply(
+        manifests, dry_run=ctx.dry_run, already=ctx.state.applied, on_create=on_create, after_each=after_each, step=st.id
+    )
+    if not ctx.dry_run:
+        keys = {a.key for a in ctx.state.applied}
+        for rec in result.applied:
+            if rec.key not in keys:
+                ctx.state.applied.append(rec)
+                keys.add(rec.key)
+    return result
+
+
+def apply_manifests(ctx: StepContext, st: StepState, *, force: bool = False) -> None:
+    from migrate.cutover.native import PV_DATA_NOTE
+
+    result = apply_objects(ctx, st, ctx.manifests, force=force)
+    st.actions += result.actions
+    st.data["objects"] = len(ctx.manifests)
+    st.data["applied"] = len(result.applied)
+    if any(m.obj.get("kind") == "PersistentVolumeClaim" for m in ctx.manifests):
+        st.actions.append(PV_DATA_NOTE)
+    if result.errors:
+        lines = "; ".join(f"{f.ref}: {f.message}" if f.ref else f.message for f in result.errors[:8])
+        more = f" (+{len(result.errors) - 8} more)" if len(result.errors) > 8 else ""
+        raise GateFailed(f"{len(result.errors)} of {len(ctx.manifests)} objects could not be applied to the target: {lines}{more}")
+    if ctx.dry_run:
+        st.message = f"would apply {len(ctx.manifests)} objects to the target (server-side dry run where the API allows)"
+    else:
+        st.message = f"applied {len(result.applied)} objects to the target"
+
+
+def gate(ctx: StepContext, st: StepState, text: str) -> None:
+    """A manual gate: passes with --yes, else stops the run until re-run with --resume --yes."""
+    st.actions.append(text)
+    if ctx.options.yes:
+        st.message = "approved (--yes)"
+        return
+    if ctx.dry_run:
+        st.message = "gate: a real run stops here until re-run with --resume --yes"
+        return
+    st.status = StepStatus.WaitingApproval
+    st.message = text

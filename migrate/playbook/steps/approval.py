@@ -1,0 +1,10 @@
+"""approval: a gate that stops the run with a clear message until it is re-run with --yes."""
+
+from __future__ import annotations
+
+from migrate.playbook.steps._common import gate
+
+
+def run(ctx, step, st) -> None:
+    text = step.params.message or f"approval '{step.id}' required before the next step"
+    gate(ctx, st, text)

@@ -1,0 +1,52 @@
+"""final-backup: the last copy of the (quiesced) source.
+
+velero: a backup. native: the live source objects of the plan written as JSON to the run's
+artifact directory (Secrets by key only: values never go to files).
+"""
+
+from __future__ import annotations
+
+import json
+
+from migrate.errors import ApiError
+from migrate.models.io import write_atomic
+from migrate.playbook.steps import _velero_steps
+
+
+def run(ctx, step, st) -> None:
+    if ctx.engine == "velero":
+        b = _velero_steps.backup(ctx, step, st, step.params)
+        st.message = f"backup {b} Completed"
+        return
+    out_dir = ctx.run_dir / "final-backup"
+    refs = [o.source for o in ctx.plan.objects if o.decision.value != "Drop"]
+    if ctx.dry_run:
+        st.actions.append(f"would export {len(refs)} live source objects to {out_dir} (Secrets: keys only)")
+        st.message = "dry run"
+        return
+    n = 0
+    missing = []
+    for ref in refs:
+        res = ctx.source.resource_for(ref.api_version, ref.kind)
+        if res is None:
+            missing.append(str(ref))
+            continue
+        try:
+            obj = ctx.source.get(res.path(ref.namespace if res.namespaced else None, ref.name))
+        except ApiError as e:
+            if e.status == 404:
+                missing.append(str(ref))
+                continue
+            raise
+        if ref.kind == "Secret":
+            obj["data"] = {k: "" for k in (obj.get("data") or {})}  # keys only
+            obj.pop("stringData", None)
+            (obj.get("metadata") or {}).get("annotations", {}).pop("kubectl.kubernetes.io/last-applied-configuration", None)
+        path = out_dir / (ref.namespace or "_cluster") / f"{ref.group or 'core'}-{ref.kind}-{ref.name}.json"
+        write_atomic(path, json.dumps(obj, indent=1, sort_keys=True))
+        n += 1
+    st.data.update(exported=n, path=str(out_dir), missing=missing[:50])
+    st.actions.append(f"exported {n} source objects to {out_dir}")
+    if missing:
+        st.actions.append(f"{len(missing)} planned object(s) no longer on the source: {', '.join(missing[:10])}")
+    st.message = f"{n} source objects exported to {out_dir}"

@@ -1,0 +1,51 @@
+"""preflight: both clusters answer, the target is ready for the plan, velero is usable when needed."""
+
+from __future__ import annotations
+
+import importlib
+
+from migrate.errors import GateFailed
+from migrate.playbook.steps._common import clusters, velero
+
+
+def run(ctx, step, st) -> None:
+    p = step.params
+    for label, client in (("source", ctx.source), ("target", ctx.target)):
+        v = client.ensure_reachable()
+        st.data[f"{label}_version"] = v.get("gitVersion", "")
+        st.actions.append(f"{label} cluster reachable: {v.get('gitVersion', '?')}")
+    if ctx.state.target_namespaces_before is None:
+        # what already existed on the target, so --rollback --remove-target never removes it
+        names = []
+        for page in ctx.target.list_pages("/api/v1/namespaces"):
+            if page.get("restarted"):
+                names.clear()
+                continue
+            names += [i["metadata"]["name"] for i in page.get("items", [])]
+        if not ctx.dry_run:
+            ctx.state.target_namespaces_before = sorted(names)
+    if p.readiness and ctx.has_plan():
+        try:
+            check_readiness = importlib.import_module("conformance.checks.readiness").check_readiness
+        except (ImportError, AttributeError):
+            check_readiness = None
+        if check_readiness is None:
+            st.actions.append("readiness: conformance checks unavailable; only reachability and version were checked")
+        else:
+            results = check_readiness(ctx.target, ctx.plan, [(m.file, m.obj) for m in ctx.manifests])
+            failing = [r for r in results if r.failing]
+            st.data["readiness"] = {"checks": len(results), "failing": len(failing)}
+            st.actions += [f"readiness {r.status.value if hasattr(r.status, 'value') else r.status}: {r.title}" for r in results]
+            if failing:
+                raise GateFailed("target not ready: " + "; ".join(f"{r.title}: {r.message}" for r in failing[:6]))
+    elif p.readiness:
+        st.actions.append("readiness: no plan yet, checked reachability and version only")
+    need_velero = p.require_velero == "yes" or (p.require_velero == "auto" and ctx.engine == "velero")
+    if need_velero:
+        v = velero(ctx)
+        src, tgt = clusters(ctx)
+        s_loc, t_loc, notes = v.preflight(src, tgt)
+        st.data["backup_location"] = {"source": s_loc.name, "target": t_loc.name, "where": s_loc.where}
+        st.actions.append(f"velero: shared backup storage location {s_loc.where} (source {s_loc.name}, target {t_loc.name})")
+        st.actions += [f"velero: {n}" for n in notes]
+    st.message = f"source {st.data['source_version']}, target {st.data['target_version']}"
