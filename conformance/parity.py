@@ -60,14 +60,15 @@ def subset_diff(planned: Any, actual: Any, path: str = "") -> Iterator[str]:
 
 
 def _comparable(obj: dict) -> dict:
-    o = {k: v for k, v in obj.items() if k not in ("status",)}
+    # list items carry no apiVersion/kind on a real server; identity was already matched by the lookup
+    o = {k: v for k, v in obj.items() if k not in ("status", "apiVersion", "kind")}
     md = dict(o.get("metadata") or {})
     for k in IGNORED_META:
         md.pop(k, None)
     if md.get("annotations"):
         md["annotations"] = {k: v for k, v in md["annotations"].items() if k not in IGNORED_ANNOTATIONS}
     o["metadata"] = md
-    if o.get("kind") == "Secret":  # values come live from the source; compare keys only
+    if obj.get("kind") == "Secret":  # values come live from the source; compare keys only
         keys = set((obj.get("data") or {}).keys()) | set((obj.get("stringData") or {}).keys())
         o.pop("stringData", None)
         o["data"] = sorted(keys)

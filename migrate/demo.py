@@ -92,6 +92,8 @@ def _check_pair(source: str, target: str) -> None:
     shipped = _shipped()
     if source not in shipped:
         raise InputError(f"no simulated source cluster {source!r} (shipped: {', '.join(sorted(shipped))})", field="--source")
+    if not target:
+        raise InputError(f"no default target for {source!r}; give --target", field="--target")
     if target not in shipped and target not in UPSTREAM_TARGETS:
         known = sorted(shipped | UPSTREAM_TARGETS)
         raise InputError(f"no simulated target cluster {target!r} (available: {', '.join(known)})", field="--target")
@@ -184,9 +186,7 @@ def run_demo(
     """
     from migrate.sim import start
 
-    target = target or PAIRS.get(source)
-    if target is None:
-        raise InputError(f"no default target for {source!r}; give --target", field="--target")
+    target = target or PAIRS.get(source) or ""
     _check_pair(source, target)
     out_dir = Path(out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

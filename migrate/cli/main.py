@@ -60,7 +60,8 @@ for _mod in COMMAND_MODULES:
 def run(argv: list[str] | None = None) -> int:
     """Console entry point. User errors: one line on stderr and the error's exit code."""
     try:
-        app(args=argv, prog_name="distroshift", standalone_mode=False)
+        # non-standalone click returns typer.Exit's code instead of raising it
+        rc = app(args=argv, prog_name="distroshift", standalone_mode=False)
     except DistroshiftError as e:
         sys.stderr.write(f"error: {e}\n")
         return _exit(e.exit_code, argv)
@@ -79,7 +80,7 @@ def run(argv: list[str] | None = None) -> int:
             e.show()
             return _exit(2 if isinstance(e, click.UsageError) else e.exit_code, argv)
         raise
-    return _exit(0, argv)
+    return _exit(rc if isinstance(rc, int) else 0, argv)
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

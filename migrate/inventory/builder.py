@@ -20,8 +20,8 @@ from migrate.inventory._objects import ObjectStore, UnitWriter
 from migrate.inventory.classify import classify_namespaces
 from migrate.inventory.sanitize import LAST_APPLIED, sanitize
 from migrate.inventory.summarise import Summaries
-from migrate.models.common import ArtifactHeader, Finding, Severity
-from migrate.models.inventory import ClusterInfo, Inventory, RbacSummary, ResourceTypeInfo
+from migrate.models.common import ArtifactHeader, Finding, ObjectRef, Severity
+from migrate.models.inventory import ApiUsage, ClusterInfo, Inventory, RbacSummary, ResourceTypeInfo
 
 __all__ = ["InventoryBuilder", "Unit", "COUNT_ONLY", "parse_version"]
 
@@ -191,18 +191,13 @@ class InventoryBuilder:
                 latest[k] = (hri, objs)
         helm = [latest[k][0] for k in sorted(latest)]
         api_usage = list(s.api_usage)
-        seen_helm = {f"{h.namespace}/{h.name}" for h in helm}
-        # helm-manifest usage was recorded for every revision; keep only the latest revision's
-        keep_helm = set()
         for k in sorted(latest):
             hri, objs = latest[k]
             rel = f"{hri.namespace}/{hri.name}"
             for av, kind, name, ons in objs:
-                keep_helm.add((rel, av, kind, name, ons or None))
-        api_usage = [
-            u for u in api_usage
-            if u.source != "helm-manifest" or (u.helm_release in seen_helm and (u.helm_release, u.api_version, u.kind, u.ref.name, u.ref.namespace) in keep_helm)
-        ]
+                # a manifest object without a namespace lands in the release's namespace (if it is namespaced)
+                api_usage.append(ApiUsage(ref=ObjectRef(api_version=av, kind=kind, name=name, namespace=ons or None),
+                                          api_version=av, kind=kind, source="helm-manifest", helm_release=rel))
         uniq = {(u.ref.key, u.ref.api_version, u.api_version, u.source, u.helm_release or ""): u for u in api_usage}
         api_usage = [uniq[k] for k in sorted(uniq)]
 

@@ -47,7 +47,7 @@ from migrate.plan.diff import object_diff
 from migrate.plan.manifests import manifest_path, to_yaml, write_manifests
 from migrate.plan.validate import Validator
 from migrate.rules import base
-from migrate.rules.addons import plan_addons
+from migrate.rules.addons import addon_group_index, plan_addons
 from migrate.rules.apiversions import api_status
 from migrate.rules.declarative import compile_rules_file
 from migrate.rules.images import image_refs, map_image
@@ -180,6 +180,28 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
         for ns in namespaces:
             levels.setdefault(ns, "restricted")  # type: ignore[arg-type]
             sources.setdefault(ns, "SecurityContextConstraints/restricted-v2")  # type: ignore[arg-type]
+    ns_labels = {n.name: n.labels for n in inv.namespaces}
+    for o in objs:
+        if o.get("kind") == "Namespace" and o.get("apiVersion") == "v1":
+            ns_labels.setdefault((o.get("metadata") or {}).get("name", ""), (o.get("metadata") or {}).get("labels") or {})
+    for ns, lab in ns_labels.items():
+        # An enforce label the namespace already carries is what the target will enforce.
+        enforce = lab.get("pod-security.kubernetes.io/enforce")
+        if enforce in ("privileged", "baseline", "restricted"):
+            levels[ns] = enforce
+            sources[ns] = "its pod-security.kubernetes.io/enforce label"
+    workload_ns = {n for n in namespaces if not _ns_not_migrated(n, distros, inv)}
+    repo_urls = {f"HelmRepository/{(o.get('metadata') or {}).get('namespace')}/{(o.get('metadata') or {}).get('name')}": (o.get("spec") or {}).get("url", "")
+                 for o in objs if o.get("kind") == "HelmRepository"}
+    addons, values_files = plan_addons(list(inv.detection.addons), list(inv.packages), profile,
+                                       sum(1 for o in objs if o.get("kind") == "NetworkPolicy"), workload_ns, repo_urls)
+    platform_owned: dict[str, str] = {}
+    for o in objs:
+        if o.get("kind") == "ClusterResourceSet":
+            md = o.get("metadata") or {}
+            for r in (o.get("spec") or {}).get("resources") or []:
+                platform_owned[f"{r.get('kind')}/{md.get('namespace') or ''}/{r.get('name')}"] = (
+                    f"applied to workload clusters by ClusterResourceSet {md.get('name')} (Cluster API); not an application object")
     secret_keys = {(s.ref.namespace or "", s.ref.name): tuple(s.keys) for s in inv.secrets}
     services = {((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")): o
                 for o in objs if o.get("kind") == "Service" and o.get("apiVersion") == "v1"}
@@ -201,8 +223,17 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
         secret_keys=secret_keys,
         services=services,
         source_node_labels=frozenset(k for n in inv.nodes for k in n.labels),
+        addon_groups=addon_group_index(addons),
+        platform_owned=platform_owned,
     )
-    return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces)}
+    return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces), "addons": addons, "values": values_files}
+
+
+def _ns_not_migrated(ns: str, distros: tuple[Any, ...], inv: Inventory) -> bool:
+    from migrate.rules.base import glob_any
+
+    cat = next((n.category for n in inv.namespaces if n.name == ns), None)
+    return cat in ("system", "platform") or any(glob_any(ns, d.system_namespaces + d.platform_namespaces) for d in distros)
 
 
 def _overlaps(a: str, b: str) -> bool:
@@ -288,7 +319,9 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
         op = ObjectPlan(source=ref, decision=Decision.Keep, findings=res.findings, ignored=res.ignored)
         if res.drop is not None:
             op.decision, op.reason = Decision.Drop, res.drop.reason
-            op.findings = [f for f in res.findings if f.severity != Severity.Blocker]  # a dropped object blocks nothing
+            # A dropped object blocks nothing; only what the dropping rule's family says about it is kept.
+            fam = "/".join(res.drop.rule_id.split("/")[:2])
+            op.findings = [f for f in res.findings if f.severity != Severity.Blocker and (f.rule_id or "").startswith(fam + "/")]
             op.changes, op.ignored = [], []
             plans.append(op)
             continue
@@ -338,10 +371,13 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
                 op.manifest = paths[0] if paths else None
                 op.target = ObjectRef.of(outputs[0]) if outputs else None
                 op.replaced_by = [ObjectRef.of(o) for o in outputs] if op.decision == Decision.Replace else []
-            if want_diff and (op.changes or op.decision == Decision.Replace) and outputs:
+            if want_diff and op.decision in (Decision.Transform, Decision.Replace) and outputs:
                 for out in outputs:
                     diffs.append(object_diff(str(ref), obj, out))
-        op.findings.sort(key=lambda f: (_SEV_ORDER[f.severity], f.code, f.path or ""))
+        uniq: dict[tuple[str, str, str], Finding] = {}
+        for f in op.findings:  # a replacement re-runs the rules: the same finding may come twice
+            uniq.setdefault((f.code, f.path or "", f.message), f)
+        op.findings = sorted(uniq.values(), key=lambda f: (_SEV_ORDER[f.severity], f.code, f.path or "", f.message))
         sevs = {f.severity for f in op.findings}
         op.risk = (Risk.High if sevs & {Severity.Blocker, Severity.Error} or op.decision == Decision.Manual
                    else Risk.Medium if Severity.Warning in sevs or op.decision == Decision.Replace else Risk.Low)
@@ -454,11 +490,7 @@ def build_plan(
     validator = Validator(version, crds)
     object_plans, manifests, diffs = plan_objects(objs, ctx, reg, validator, want_diff=diff)
     findings = _plan_level_findings(inv, ctx, version)
-    workload_ns = {n for n in facts["namespaces"] if namespace_scope(n, ctx) is None}
-    repo_urls = {f"HelmRepository/{(o.get('metadata') or {}).get('namespace')}/{(o.get('metadata') or {}).get('name')}": (o.get("spec") or {}).get("url", "")
-                 for o in objs if o.get("kind") == "HelmRepository"}
-    addons, values_files = plan_addons(list(inv.detection.addons), list(inv.packages), profile,
-                                       sum(1 for o in objs if o.get("kind") == "NetworkPolicy"), workload_ns, repo_urls)
+    addons, values_files = facts["addons"], facts["values"]
     if any(o.get("kind") == "NetworkPolicy" for o in objs) and not profile.network.network_policy:
         findings.append(Finding(code="NETWORK_POLICY_NOT_ENFORCED", severity=Severity.Warning,
                                 message=f"NetworkPolicy objects migrate, but {profile.network.cni} does not enforce them by default",

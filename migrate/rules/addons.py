@@ -15,7 +15,30 @@ from migrate.models.profiles import AddonOffer, TargetProfile
 from migrate.rules.base import AppliesTo, Drop, Outcome, RuleContext
 from migrate.rules.registry import rule
 
-__all__ = ["plan_addons", "helm_argv", "clean_values", "find_offer", "PACKAGE_KINDS"]
+__all__ = ["plan_addons", "helm_argv", "clean_values", "find_offer", "PACKAGE_KINDS", "ADDON_API_GROUPS", "addon_group_index"]
+
+# API groups each add-on's CRDs define: its CRDs come back with the target's add-on install.
+ADDON_API_GROUPS: dict[str, tuple[str, ...]] = {
+    "cert-manager": ("cert-manager.io", "acme.cert-manager.io"),
+    "kube-prometheus-stack": ("monitoring.coreos.com",),
+    "prometheus": ("monitoring.coreos.com",),
+    "velero": ("velero.io",),
+    "traefik": ("traefik.containo.us", "traefik.io"),
+    "contour": ("projectcontour.io",),
+    "metallb": ("metallb.io",),
+    "gatekeeper": ("templates.gatekeeper.sh", "constraints.gatekeeper.sh", "config.gatekeeper.sh", "mutations.gatekeeper.sh",
+                   "status.gatekeeper.sh", "externaldata.gatekeeper.sh", "expansion.gatekeeper.sh"),
+    "external-dns": ("externaldns.k8s.io",),
+    "logging-operator": ("logging.banzaicloud.io", "logging-extensions.banzaicloud.io"),
+    "calico": ("crd.projectcalico.org", "operator.tigera.io"),
+    "antrea": ("crd.antrea.io",),
+    "cilium": ("cilium.io",),
+    "rook-ceph": ("ceph.rook.io",),
+    "longhorn": ("longhorn.io",),
+    "kyverno": ("kyverno.io",),
+    "argo-cd": ("argoproj.io",),
+    "kubecost": ("kubecost.com",),
+}
 
 PACKAGE_KINDS = {
     ("helm.toolkit.fluxcd.io", "HelmRelease"): "flux-helmrelease",
@@ -74,6 +97,10 @@ def find_offer(source_id: str, category: str, target: TargetProfile) -> AddonOff
     repl = [o for o in target.addons if source_id in o.replaces]
     if repl:
         return sorted(repl, key=lambda o: (not o.default_for_category, o.id))[0]
+    return None
+
+
+def closest_offer(category: str, target: TargetProfile) -> AddonOffer | None:
     same_cat = [o for o in target.addons if o.category == category and o.default_for_category]
     return same_cat[0] if same_cat else None
 
@@ -93,8 +120,10 @@ def _plan_one(source_id: str, name: str, category: str, version: str | None, pkg
     offer = find_offer(source_id, category, target)
     notes: list[str] = []
     if offer is None:
+        near = closest_offer(category, target)
+        hint = f"; the closest offer is {near.name}, which is not a drop-in replacement" if near else ""
         return AddonPlan(source_id=source_id, source_name=name, category=category, source_version=version, action="Manual",
-                         notes=[f"{target.name} offers no {category} add-on equivalent to {name}: decide whether to install it yourself or drop it"]), None
+                         notes=[f"{target.name} offers no add-on known to replace {name}: decide whether to install it yourself or drop it{hint}"]), None
     notes += offer.notes
     same = offer.id == source_id or (pkg is not None and offer.install.chart == pkg.name)
     if category == "cni" and network_policies:
@@ -171,6 +200,44 @@ def plan_addons(addons: list[AddonMatch], packages: list[PackageObject], target:
         if vals:
             values[f"{p.ref.namespace}-{p.ref.name}"] = vals
     return plans, values
+
+
+def addon_group_index(plans: list[AddonPlan]) -> dict[str, tuple[str, str | None, str]]:
+    out: dict[str, tuple[str, str | None, str]] = {}
+    for p in plans:
+        for g in ADDON_API_GROUPS.get(p.source_id, ()):
+            out.setdefault(g, (p.source_id, p.target_id, p.action))
+    return out
+
+
+@rule("distroshift.io/addons/crds", priority=92, applies_to=AppliesTo(groups=("apiextensions.k8s.io",), kinds=("CustomResourceDefinition",)))
+def addon_crds(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
+    """CRDs of a source add-on that the target installs (or replaces) come with that install, not from here."""
+    hit = ctx.addon_groups.get((obj.get("spec") or {}).get("group", ""))
+    if hit is None or hit[2] in ("Manual", "Keep", "Drop"):
+        return []
+    src, tgt, action = hit
+    if src == tgt:
+        return [Drop(f"CRD of {src}: installed on the target with the {tgt} add-on (see plan.addons)")]
+    return [Drop(f"CRD of {src}, which the target replaces with {tgt} (see plan.addons)")]
+
+
+@rule("distroshift.io/addons/custom-resources", priority=92)
+def addon_custom_resources(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
+    """Custom resources of a replaced add-on have no controller on the target; those of a re-installed one
+    apply once the add-on is installed."""
+    group = obj.get("apiVersion", "").rpartition("/")[0]
+    hit = ctx.addon_groups.get(group) if group else None
+    if hit is None or obj.get("kind") == "CustomResourceDefinition":
+        return []
+    src, tgt, action = hit
+    if action == "Manual":
+        return []
+    if src == tgt or action == "Install":
+        return [Finding("Info", "ADDON_CR_NEEDS_ADDON", f"{obj.get('kind')} applies once the {tgt} add-on is installed on the target")]
+    return [Drop(f"{obj.get('kind')} belongs to {src}, which the target replaces with {tgt}"),
+            Finding("Warning", "ADDON_CR_NOT_CARRIED", f"{obj.get('kind')} of {src} has no equivalent on {tgt}",
+                    resolution=f"re-create what it did with {tgt}'s own configuration")]
 
 
 @rule("distroshift.io/addons/package-objects", priority=95)

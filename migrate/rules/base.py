@@ -151,6 +151,8 @@ class RuleContext:
     secret_keys: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     services: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)  # (ns, name) -> Service object
     source_node_labels: frozenset[str] = frozenset()
+    addon_groups: Mapping[str, tuple[str, str | None, str]] = field(default_factory=dict)  # API group -> (source add-on, target add-on, action)
+    platform_owned: Mapping[str, str] = field(default_factory=dict)  # "Kind/ns/name" -> why the platform owns it
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -70,6 +70,10 @@ def namespace_scope(ns: str, ctx: RuleContext) -> tuple[str, str] | None:
 @rule("distroshift.io/scope/managed-objects", priority=90)
 def managed_objects(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
     """Objects the source distro or Kubernetes itself owns are dropped with the reason."""
+    md = obj.get("metadata") or {}
+    owned = ctx.platform_owned.get(f"{obj.get('kind')}/{md.get('namespace') or ''}/{md.get('name')}")
+    if owned:
+        return [Drop(owned)]
     reason = managed_reason(obj, ctx)
     return [Drop(reason)] if reason else []
 

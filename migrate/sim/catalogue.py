@@ -11,7 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 _CRD_VERBS = ("delete", "deletecollection", "get", "list", "patch", "create", "update", "watch")
 _SUB_VERBS = ["get", "patch", "update"]
@@ -480,8 +480,3 @@ def _storage_hash(group: str, plural: str) -> str:
     import hashlib
 
     return base64.b64encode(hashlib.sha256(f"{group}/{plural}".encode()).digest()[:8]).decode()
-
-
-def iter_builtin_kinds(cat: Catalogue) -> Iterable[tuple[str, str]]:
-    for rt in cat.all_types():
-        yield rt.api_version, rt.kind

@@ -511,10 +511,6 @@ def _sort_tree(t: dict) -> dict:
     return out
 
 
-def _leaf_values(fs: FieldSet) -> dict:
-    return fs.values
-
-
 def updated_managed_fields(managed: list[dict], *, manager: str, old: dict | None, new: dict, node: dict | None,
                            schema: Schema, api_version: str, subresource: str | None, now: str,
                            include_status: bool) -> list[dict]:
@@ -538,13 +534,11 @@ def updated_managed_fields(managed: list[dict], *, manager: str, old: dict | Non
             mine = fs
             continue
         fs.paths -= changed | removed
-        fs.paths = _prune_orphans(fs.paths)
         if fs.paths:
             out.append({**e, "fieldsV1": fs.to_fields_v1()})
     if mine is None:
         mine = FieldSet()
     mine.paths = (mine.paths | changed) - removed
-    mine.paths = _prune_orphans(mine.paths)
     if mine.paths:
         entry = {"manager": manager, "operation": "Update", "apiVersion": api_version, "time": now,
                  "fieldsType": "FieldsV1", "fieldsV1": mine.to_fields_v1()}
@@ -555,10 +549,6 @@ def updated_managed_fields(managed: list[dict], *, manager: str, old: dict | Non
 
 
 _MISSING = object()
-
-
-def _prune_orphans(paths: set) -> set:
-    return paths
 
 
 def sort_managed(entries: list[dict]) -> list[dict]:

@@ -1280,8 +1280,3 @@ def load_version(cluster_yaml: dict, fallback: dict) -> dict:
         out["platform"] = cluster_yaml["platform"]
     out.update({kk: str(v) for kk, v in k.items() if kk != "gitVersion" and v is not None})
     return out
-
-
-def path_is_public(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in _PUBLIC_PATHS)
-

@@ -1120,8 +1120,6 @@ class Store:
                 schema=self.schema, api_version=rt.api_version if subresource != "scale" else rt.api_version,
                 subresource=subresource if subresource in ("status", "scale") else None, now=now,
                 include_status=subresource == "status" or not self._has_status_sub(rt))
-            if subresource == "status":
-                mf = self._status_managed(cur, new, mf)
             meta["managedFields"] = mf
         if not meta.get("managedFields"):
             meta.pop("managedFields", None)
@@ -1133,9 +1131,6 @@ class Store:
         self._commit(rt, new, cur, "MODIFIED")
         self._after_update(rt, new, cur)
         return 200, self._out(rt, new)
-
-    def _status_managed(self, cur: dict, new: dict, mf: list[dict]) -> list[dict]:
-        return mf
 
     def _after_update(self, rt: ResourceType, new: dict, old: dict) -> None:
         meta = new["metadata"]

@@ -71,8 +71,6 @@ def default_pod_spec(spec: dict) -> None:
             v["projected"].setdefault("defaultMode", 420)
         if isinstance(v.get("hostPath"), dict):
             v["hostPath"].setdefault("type", "")
-        if isinstance(v.get("persistentVolumeClaim"), dict):
-            pass
 
 
 def _default_template(spec: dict) -> None:
@@ -312,8 +310,8 @@ def after_defaults_server_fields(store: "Store", rt: ResourceType, obj: dict, dr
 def validate(store: "Store", rt: ResourceType, obj: dict, old: dict | None) -> list[dict]:
     """Status causes for an invalid object ([] when valid). Covers the recorded common cases."""
     from .store import (_CONFIG_KEY, _CONFIG_KEY_MSG, _DNS1123_LABEL, _DNS1123_SUB, _LABEL_MSG, _LABEL_VALUE,
-                        _LABEL_VALUE_MSG, _QUALIFIED, _SUB_MSG, cause_duplicate, cause_invalid, cause_not_supported,
-                        cause_required, cause_too_long)
+                        _LABEL_VALUE_MSG, _QUALIFIED, _SUB_MSG, cause_invalid, cause_not_supported, cause_required,
+                        cause_too_long)
 
     causes: list[dict] = []
     meta = obj.get("metadata") or {}
@@ -341,8 +339,6 @@ def validate(store: "Store", rt: ResourceType, obj: dict, old: dict | None) -> l
                                         "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"))
         if not isinstance(v, str) or len(v) > 63 or not _LABEL_VALUE.match(v):
             causes.append(cause_invalid("metadata.labels", v, _LABEL_VALUE_MSG))
-    if old is not None and rt.group == "" and rt.resource == "namespaces":
-        pass
     kind = (rt.group, rt.resource)
     if kind in (("", "configmaps"), ("", "secrets")):
         for field in ("data", "binaryData", "stringData"):
