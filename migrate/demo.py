@@ -260,7 +260,9 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
     def plan() -> StageOutcome:
         if not inv.exists():
             return StageOutcome("plan", "skipped", "needs inventory.json")
-        code, err = pipe.cli(["plan", "--inventory", str(inv), "--target", target, "--out", str(plan_dir)])
+        # --target-context: plan against what the simulated target really serves (version, APIs, classes)
+        code, err = pipe.cli(["plan", "--inventory", str(inv), "--target", target, "--kubeconfig", kc, "--target-context", tctx,
+                              "--out", str(plan_dir), "-o", "json"])
         o = _cli_outcome("plan", code, err, [plan_json], "", "plan written, with blockers")
         if plan_json.exists():
             from migrate.models.io import read_artifact
@@ -269,6 +271,40 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
             p = read_artifact(plan_json, Plan)
             o.message = f"plan/plan.json: {p.summary.objects} objects, {len(p.blockers)} blocker(s), {p.summary.manifests} manifest(s)"
         return o
+
+    def addon_crds() -> StageOutcome:
+        """Stand in for `helm install` of the mapped add-ons (charts need the network): copy the CRDs
+        the plan's objects need from the source cluster to the target, as an operator could with
+        `kubectl get crd X -o yaml | kubectl apply -f -`. Says exactly what it copied."""
+        if not plan_json.exists():
+            return StageOutcome("addon-crds", "skipped", "needs plan.json")
+        from conformance.checks import run_readiness
+        from migrate.cluster import connect
+
+        source_client, target_client = connect(kc, sctx), connect(kc, tctx)
+        prefix = "distroshift.io/readiness/crd/"
+        wanted = set()
+        for c in run_readiness(target_client, plan_json).checks:
+            if c.id.startswith(prefix) and c.failing:
+                kind_group, _, _version = c.id[len(prefix):].partition("/")
+                kind, _, group = kind_group.partition(".")
+                wanted.add((group, kind))
+        if not wanted:
+            return StageOutcome("addon-crds", "ok", "the target already serves every CRD the plan needs")
+        copied = []
+        for crd in source_client.list_pages("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"):
+            spec = crd.get("spec") or {}
+            if (spec.get("group"), (spec.get("names") or {}).get("kind")) not in wanted:
+                continue
+            md = crd.get("metadata") or {}
+            target_client.apply({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                                 "metadata": {"name": md.get("name"), "labels": md.get("labels") or {}}, "spec": spec})
+            copied.append(md.get("name"))
+        pipe.log("addon-crds: copied from the source: " + ", ".join(sorted(copied)))
+        missing = len(wanted) - len(copied)
+        return StageOutcome("addon-crds", "ok" if not missing else "gate-failed",
+                            f"copied {len(copied)} add-on CRD(s) from source to target in place of helm installs"
+                            + (f"; {missing} not found on the source" if missing else ""))
 
     def ready() -> StageOutcome:
         if not plan_json.exists():
@@ -353,6 +389,7 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
 
     pipe.stage("inventory", inventory)
     pipe.stage("plan", plan)
+    pipe.stage("addon-crds", addon_crds)
     pipe.stage("readiness", ready)
     pipe.stage("run", cutover)
     pipe.stage("verify", verify)
