@@ -292,7 +292,9 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
         if not wanted:
             return StageOutcome("addon-crds", "ok", "the target already serves every CRD the plan needs")
         copied = []
-        for crd in source_client.list_pages("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"):
+        crds = [c for page in source_client.list_pages("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")
+                for c in page.get("items") or []]
+        for crd in crds:
             spec = crd.get("spec") or {}
             if (spec.get("group"), (spec.get("names") or {}).get("kind")) not in wanted:
                 continue

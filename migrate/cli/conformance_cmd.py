@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from migrate.cli.common import ContextOpt, KubeconfigOpt, OutputFormat, OutputOpt, emit, pick
-from migrate.errors import GateFailed, InputError
+from migrate.errors import GateFailed, InputError, Interrupted
 
 EXIT_CODES = """
 Exit codes: 0 passed; 1 the gate failed (unexpected e2e failures, failing checks, plugin errors,
@@ -143,10 +143,14 @@ def _do_run(
         opts.validate()
         kc, cx = pick(kubeconfig, ctx, "kubeconfig"), pick(context, ctx, "context")
         sb = Sonobuoy(sonobuoy, kubeconfig=kc, context=cx)
-        with ProgressView() as view:
-            result_out = stage.run(
-                sb, opts, out_dir, known, on_progress=view, on_warning=view.warn, source=cx or kc or ""
-            )
+        try:
+            with ProgressView() as view:
+                result_out = stage.run(
+                    sb, opts, out_dir, known, on_progress=view, on_warning=view.warn, source=cx or kc or ""
+                )
+        except KeyboardInterrupt:
+            # typer turns a bare KeyboardInterrupt into a *returned* 130 that main ignores; make it an error
+            raise Interrupted("interrupted; the sonobuoy run was cleaned up with `sonobuoy delete --wait`") from None
     result_path, junit_path = stage.write_outputs(result_out, out_dir, Path(junit_out) if junit_out else None)
     r = result_out.result
     emit(r, output, table=_table(r))

@@ -62,6 +62,9 @@ def register(app: typer.Typer) -> None:
             print_table(inv)
             if out:
                 sys.stderr.write(f"wrote {out}\n")
+        elif fmt == OutputFormat.json:
+            # straight from pydantic: a dict of 100k-object summaries would double peak memory
+            sys.stdout.write(inv.model_dump_json(indent=2) + "\n")
         else:
             emit(inv, fmt)
 

@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         )
 
         def clients():
-            from migrate.cutover.native import connect
+            from migrate.cluster import connect
             from migrate.playbook.store import StateStore
 
             s, t = opts.source_context, opts.target_context

@@ -6,6 +6,7 @@
   against the live target object;
 * Secrets: the plan's manifests carry Secret *keys* only. Values are read live from the source at
   apply time, sent to the target and never logged, printed, diffed or written to a file;
+* the cluster clients are passed in (migrate.cluster.ClusterClient, built by the CLI);
 * PersistentVolume *data* is out of scope: PVCs are created empty on the target (use the velero
   engine with file-system backup, or the storage's own replication, to move data).
 """
@@ -24,7 +25,7 @@ from migrate.errors import ApiError, InputError
 from migrate.models.common import Finding, ObjectRef, Severity
 from migrate.models.state import AppliedObject
 
-__all__ = ["Manifest", "ApplyResult", "NativeApplier", "load_manifests", "PV_DATA_NOTE", "connect"]
+__all__ = ["Manifest", "ApplyResult", "NativeApplier", "load_manifests", "diff_lines", "PV_DATA_NOTE"]
 
 PV_DATA_NOTE = (
     "native engine: PersistentVolume data is not copied (PVCs are created empty on the target); "
@@ -32,13 +33,6 @@ PV_DATA_NOTE = (
 )
 SECRET_KEYS_ANNOTATION = "distroshift.io/secret-keys"
 _VOLATILE_MD = ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink")
-
-
-def connect(kubeconfig: str | None, context: str | None):
-    """The cluster client (this module is one of the few allowed to import migrate.cluster)."""
-    from migrate.cluster import connect as _connect
-
-    return _connect(kubeconfig, context)
 
 
 @dataclass(frozen=True)

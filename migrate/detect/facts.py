@@ -32,17 +32,18 @@ class Facts:
         nb: dict[str, list[dict[str, Any]]] = {}
         for o in notable:
             nb.setdefault(f"{group_of(o.get('apiVersion', ''))}/{o.get('kind', '')}", []).append(o)
+        # sorted once here so every matcher can walk them in a deterministic order without sorting again
         return cls(
             server_version=inv.cluster.git_version,
-            nodes=list(inv.nodes),
-            namespaces=[n.name for n in inv.namespaces],
-            crds=list(inv.crds),
+            nodes=sorted(inv.nodes, key=lambda n: n.name),
+            namespaces=sorted(n.name for n in inv.namespaces),
+            crds=sorted(inv.crds, key=lambda c: c.name),
             counts=dict(inv.counts),
-            workloads=list(inv.workloads),
-            storage_classes=list(inv.storage_classes),
+            workloads=sorted(inv.workloads, key=lambda w: w.ref.key),
+            storage_classes=sorted(inv.storage_classes, key=lambda s: s.name),
             pv_csi_drivers=sorted({p.csi_driver for p in inv.persistent_volumes if p.csi_driver}),
             ingresses=list(inv.ingresses),
-            packages=list(inv.packages),
-            helm_releases=list(inv.helm_releases),
+            packages=sorted(inv.packages, key=lambda p: p.ref.key),
+            helm_releases=sorted(inv.helm_releases, key=lambda h: (h.namespace, h.name)),
             notable=nb,
         )

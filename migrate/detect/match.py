@@ -73,7 +73,7 @@ def _version(m: dict[str, Any], raw: str | None, match: re.Match[str] | None = N
 def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
     """Every place matcher `m` fires, in a deterministic order."""
     if "kubelet_version" in m:
-        for n in sorted(f.nodes, key=lambda n: n.name):
+        for n in f.nodes:
             mm = _rx(m["kubelet_version"]).search(n.kubelet_version or "")
             if mm:
                 yield Hit("kubelet-version", f"kubelet {n.kubelet_version} on node {n.name}", f"Node/{n.name}", _version(m, n.kubelet_version, mm))
@@ -82,14 +82,14 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
         if mm:
             yield Hit("server-version", f"server version {f.server_version}", None, _version(m, f.server_version, mm))
     elif "node_name" in m:
-        for n in sorted(f.nodes, key=lambda n: n.name):
+        for n in f.nodes:
             if _rx(m["node_name"]).search(n.name):
                 yield Hit("node-name", f"node name {n.name}", f"Node/{n.name}")
     elif any(k in m for k in ("node_label", "node_label_prefix", "node_annotation", "node_annotation_prefix")):
         ann = "node_annotation" in m or "node_annotation_prefix" in m
         key = m.get("node_label") or m.get("node_annotation")
         prefix = m.get("node_label_prefix") or m.get("node_annotation_prefix")
-        for n in sorted(f.nodes, key=lambda n: n.name):
+        for n in f.nodes:
             src = n.annotations if ann else n.labels
             for k in sorted(src):
                 if (key is not None and k != key) or (prefix is not None and not k.startswith(prefix)):
@@ -101,7 +101,7 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
                 yield Hit("node-annotation" if ann else "node-label", f"{k}={shown} on node {n.name}", f"Node/{n.name}", _version(m, v))
                 break
     elif "provider_id" in m:
-        for n in sorted(f.nodes, key=lambda n: n.name):
+        for n in f.nodes:
             if n.provider_id and _rx(m["provider_id"]).search(n.provider_id):
                 yield Hit("provider-id", f"providerID {n.provider_id} on node {n.name}", f"Node/{n.name}")
     elif "namespace" in m:
@@ -110,7 +110,7 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
                 yield Hit("namespace", f"namespace {ns}", f"Namespace/{ns}", namespace=ns)
     elif "crd_group" in m:
         seen = set()
-        for c in sorted(f.crds, key=lambda c: c.name):
+        for c in f.crds:
             if c.group not in seen and _full(m["crd_group"], c.group):
                 seen.add(c.group)
                 yield Hit("crd-group", f"CRD group {c.group} ({c.name})", f"CustomResourceDefinition/{c.name}")
@@ -124,7 +124,7 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
             yield Hit("object", f"{n} {m['kind'].split('/')[-1]} object(s) ({m['kind']})")
     elif "image" in m:
         rx = _rx(m["image"])
-        for w in sorted(f.workloads, key=lambda w: w.ref.key):
+        for w in f.workloads:
             if "namespace_regex" in m and not _full(m["namespace_regex"], w.ref.namespace or ""):
                 continue
             for c in w.containers:
@@ -133,7 +133,7 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
                     yield Hit("image", f"image {c.image} in {w.ref}", str(w.ref), _version(m, _tag(c.image), mm), w.ref.namespace, w.owner)
                     break
     elif "workload" in m:
-        for w in sorted(f.workloads, key=lambda w: w.ref.key):
+        for w in f.workloads:
             if not _full(m["workload"], w.ref.name):
                 continue
             if "kind_regex" in m and not _full(m["kind_regex"], w.ref.kind):
@@ -143,7 +143,7 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
             tag = next((_tag(c.image) for c in w.containers if not c.init and _tag(c.image)), None)
             yield Hit("object", f"{w.ref.kind} {w.ref.namespace}/{w.ref.name}", str(w.ref), _version(m, tag), w.ref.namespace, w.owner)
     elif "storage_provisioner" in m:
-        for sc in sorted(f.storage_classes, key=lambda s: s.name):
+        for sc in f.storage_classes:
             if _full(m["storage_provisioner"], sc.provisioner):
                 yield Hit("storage-class", f"StorageClass {sc.name} provisioner {sc.provisioner}", f"StorageClass/{sc.name}")
     elif "csi_driver" in m:
@@ -189,10 +189,10 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
             extra = f" {m['label']}={md['labels'][m['label']]}" if "label" in m else ""
             yield Hit("object", f"{where}{extra}", where, _version(m, str(raw)) if raw is not None else None, ns)
     elif "package" in m:
-        for p in sorted(f.packages, key=lambda p: p.ref.key):
+        for p in f.packages:
             if package_name_matches(m["package"], p.name):
                 yield Hit("object", f"{p.type} {p.ref.namespace}/{p.ref.name} ({p.name} {p.version or ''})".strip(), str(p.ref), p.version, p.target_namespace)
-        for h in sorted(f.helm_releases, key=lambda h: (h.namespace, h.name)):
+        for h in f.helm_releases:
             if _full(m["package"], h.chart):
                 yield Hit("object", f"helm release {h.namespace}/{h.name} (chart {h.chart} {h.chart_version})", f"Secret/{h.namespace}/{h.secret}", h.chart_version, h.namespace)
     elif "priority_class" in m:

@@ -88,7 +88,7 @@ def _containers(ps: dict[str, Any]) -> list[ContainerInfo]:
                     registry=image_registry(image),
                     init=init,
                     resources=c.get("resources") or {},
-                    probes=[p for p in ("liveness", "readiness", "startup") if c.get(f"{p}Probe")],
+                    probes=[p for p in ("liveness", "readiness", "startup") if c.get(f"{p}Probe") is not None],
                     security_context=c.get("securityContext") or {},
                     ports=sorted({int(p["containerPort"]) for p in c.get("ports") or [] if isinstance(p, dict) and isinstance(p.get("containerPort"), int)}),
                 )

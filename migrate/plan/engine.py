@@ -400,10 +400,13 @@ def _plan_level_findings(inv: Inventory, ctx: base.RuleContext, version: str) ->
             if st and st[0] == "removed":
                 bad.append(f"{av} {kind}")
         if bad:
-            out.append(Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Blocker,
+            # Not a blocker: the release's live objects are converted like any other object. What breaks is
+            # the release record copied with them, which still names the removed APIs: the next
+            # `helm upgrade` on the target fails until it is rewritten.
+            out.append(Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Error,
                                ref=ObjectRef(api_version="v1", kind="Secret", name=h.secret, namespace=h.namespace),
-                               message=f"Helm release {h.namespace}/{h.name} (chart {h.chart}-{h.chart_version}) uses APIs removed by {version}: {', '.join(sorted(bad))}",
-                               resolution="upgrade the chart to a version using served APIs before (or while) migrating; helm-mapkubeapis can fix the stored release"))
+                               message=f"Helm release {h.namespace}/{h.name} (chart {h.chart}-{h.chart_version}) uses APIs removed by {version}: {', '.join(sorted(bad))}; its objects are converted, but the release record still names them, so the next `helm upgrade` on the target fails",
+                               resolution=f"after cutover run `helm mapkubeapis {h.name} --namespace {h.namespace}` against the target, or upgrade the chart to a version using served APIs"))
     for u in inv.api_usage:
         st = api_status(u.api_version, u.kind, ctx)
         key = (u.api_version, u.kind, u.ref.key)

@@ -12,7 +12,7 @@ from migrate.models.detection import AddonMatch
 from migrate.models.inventory import PackageObject
 from migrate.models.plan import AddonPlan, InstallSpec
 from migrate.models.profiles import AddonOffer, TargetProfile
-from migrate.rules.base import AppliesTo, Drop, Outcome, RuleContext
+from migrate.rules.base import AppliesTo, Drop, Finding, Outcome, RuleContext
 from migrate.rules.registry import rule
 
 __all__ = ["plan_addons", "helm_argv", "clean_values", "find_offer", "PACKAGE_KINDS", "ADDON_API_GROUPS", "addon_group_index"]

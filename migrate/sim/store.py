@@ -363,7 +363,11 @@ class Store:
         # the namespace controller empties a deleted namespace this long after the DELETE (the real
         # one takes 1-5 s; meanwhile GET shows it Terminating). 0 = synchronously.
         self.namespace_finalize_delay = 1.0
-        self._pending: dict[str, threading.Timer] = {}
+        # the apiextensions finalizer removes a deleted CRD's custom resources this long after the
+        # DELETE; meanwhile the CRD is Terminating and creating its CRs is forbidden. 0 = synchronously.
+        self.crd_cleanup_delay = 1.0
+        self._pending: dict[tuple[str, str], threading.Timer] = {}
+        self._closed = False
         self.workload_sim = workload_sim
         self._never_ready: list[str] = []
         self.workloads = None
@@ -726,6 +730,8 @@ class Store:
         while True:
             batch: list[dict] = []
             with self._cond:
+                if self._closed:
+                    return
                 i = bisect.bisect_right(t.event_rvs, last)
                 if i >= len(t.events):
                     now = time.monotonic()
@@ -735,6 +741,8 @@ class Store:
                     if bookmarks:
                         wait = next_bookmark - now if wait is None else min(wait, next_bookmark - now)
                     self._cond.wait(max(wait, 0.0) if wait is not None else None)
+                    if self._closed:
+                        return
                     i = bisect.bisect_right(t.event_rvs, last)
                 for rv, etype, obj, old in t.events[i:]:
                     last = rv
@@ -927,6 +935,8 @@ class Store:
             meta["name"] = cand
         if rt.namespaced:
             self._check_namespace_for_create(rt, ns, meta.get("name", ""))
+        if rt.is_crd:
+            self._check_crd_not_terminating(rt, meta.get("name", ""))
         for k in ("uid", "resourceVersion", "creationTimestamp", "generation", "deletionTimestamp",
                   "deletionGracePeriodSeconds", "selfLink"):
             meta.pop(k, None)
@@ -1470,13 +1480,13 @@ class Store:
             snapshot = self._out(rt, committed)
             self._schedule_namespace_finalize(name)
             return 200, snapshot
+        if is_crd:
+            return self._delete_crd(rt, cur, new, stamp, dry_run)
         finalizers = list(nmeta.get("finalizers") or [])
         if policy == "Foreground" and "foregroundDeletion" not in finalizers:
             finalizers.append("foregroundDeletion")
         if policy == "Orphan" and "orphan" not in finalizers:
             finalizers.append("orphan")
-        if is_crd and "customresourcecleanup.apiextensions.k8s.io" not in finalizers:
-            finalizers.append("customresourcecleanup.apiextensions.k8s.io")
         is_pod = rt.group == "" and rt.resource == "pods"
         if finalizers or is_pod:
             nmeta["deletionTimestamp"] = stamp
@@ -1519,19 +1529,11 @@ class Store:
         """The GC / CRD / namespace controllers' share of finalizers, done synchronously."""
         meta = obj["metadata"]
         fins = list(meta.get("finalizers") or [])
-        handled = {"foregroundDeletion", "orphan", "customresourcecleanup.apiextensions.k8s.io"}
+        handled = {"foregroundDeletion", "orphan"}
         if "foregroundDeletion" in fins:
             self._collect_dependents(meta.get("uid"))
         if "orphan" in fins:
             self._orphan_dependents(meta.get("uid"))
-        if "customresourcecleanup.apiextensions.k8s.io" in fins:
-            for crt in self.catalogue.crd_types(meta["name"]):
-                tt = self._table(crt)
-                for k in list(tt.keys):
-                    o = tt.objs.get(k)
-                    if o is not None:
-                        self._purge(crt, o)
-                break
         left = [f for f in fins if f not in handled]
         t = self._table(rt)
         key = t.key(meta.get("namespace", ""), meta["name"], rt.namespaced)
@@ -1635,29 +1637,46 @@ class Store:
                                 "creationTimestamp": now}}
             self._commit(sa, _order_top(obj), None, "ADDED")
 
-    def _schedule_namespace_finalize(self, ns: str) -> None:
-        if self.namespace_finalize_delay <= 0:
-            self._finalize_namespace(ns)
+    def _schedule(self, what: str, name: str, delay: float, work: Any) -> None:
+        """Run controller ``work(name)`` after ``delay`` seconds (now when 0), under the store lock."""
+        if delay <= 0 or self._closed:
+            work(name)
             return
 
         def run() -> None:
             with self._lock:
-                self._pending.pop(ns, None)
-                self._finalize_namespace(ns)
+                if self._pending.pop((what, name), None) is not None:
+                    work(name)
 
-        timer = threading.Timer(self.namespace_finalize_delay, run)
+        timer = threading.Timer(delay, run)
         timer.daemon = True
-        self._pending[ns] = timer
+        self._pending[(what, name)] = timer
         timer.start()
 
+    def _schedule_namespace_finalize(self, ns: str) -> None:
+        self._schedule("namespace", ns, self.namespace_finalize_delay, self._finalize_namespace)
+
     def settle(self) -> None:
-        """Run pending controller work (namespace finalization) now instead of after its delay."""
+        """Run pending controller work (namespace finalization, CRD cleanup) now instead of after its delay."""
         with self._lock:
-            pending = list(self._pending.items())
-            self._pending.clear()
-            for ns, timer in pending:
+            while self._pending:
+                (what, name), timer = next(iter(self._pending.items()))
+                del self._pending[(what, name)]
                 timer.cancel()
-                self._finalize_namespace(ns)
+                (self._finalize_namespace if what == "namespace" else self._cleanup_crd)(name)
+
+    def close(self) -> None:
+        """Stop: cancel pending controller work and end every blocked watch (their threads return)."""
+        with self._lock:
+            self._closed = True
+            for timer in self._pending.values():
+                timer.cancel()
+            self._pending.clear()
+            self._cond.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def _finalize_namespace(self, ns: str) -> None:
         """The namespace controller: delete the contents, then drop the ``kubernetes`` finalizer."""
@@ -1747,6 +1766,73 @@ class Store:
                    "subresource": "status"})
         new["metadata"]["managedFields"] = patching.sort_managed(mf)
         self._commit(crd_rt, _order_top(new), cur, "MODIFIED")
+
+    def _delete_crd(self, rt: ResourceType, cur: dict, new: dict, stamp: str, dry_run: bool) -> tuple[int, dict]:
+        """DELETE of a CRD: Terminating (its CRs are removed by ``_cleanup_crd`` after ``crd_cleanup_delay``)."""
+        meta = new["metadata"]
+        meta["deletionTimestamp"] = stamp
+        meta["deletionGracePeriodSeconds"] = 0
+        fins = list(meta.get("finalizers") or [])
+        if _CRD_CLEANUP not in fins:
+            fins.append(_CRD_CLEANUP)
+        meta["finalizers"] = fins
+        # the registry's delete strategy sets the condition in the same write (no managedFields entry)
+        _set_condition(new, "Terminating", "InstanceDeletionPending",
+                       "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", stamp)
+        new = _order_top(new)
+        if dry_run:
+            return 200, self._out(rt, new)
+        self._commit(rt, new, cur, "MODIFIED")
+        snapshot = self._out(rt, new)
+        # the finalizer controller picks it up at once and says so
+        progressing = copy.deepcopy(new)
+        _set_condition(progressing, "Terminating", "InstanceDeletionInProgress", "CustomResource deletion is in progress",
+                       stamp)
+        mf = progressing["metadata"].get("managedFields") or []
+        for e in mf:
+            if e.get("manager") == "kube-apiserver" and e.get("subresource") == "status":
+                conds = e.setdefault("fieldsV1", {}).setdefault("f:status", {}).setdefault("f:conditions", {})
+                conds['k:{"type":"Terminating"}'] = {"f:message": {}, "f:reason": {}}
+                e["time"] = now_rfc3339()
+        progressing["metadata"]["managedFields"] = patching.sort_managed(mf)
+        self._commit(rt, _order_top(progressing), new, "MODIFIED")
+        self._schedule("crd", meta["name"], self.crd_cleanup_delay, self._cleanup_crd)
+        return 200, snapshot
+
+    def _cleanup_crd(self, name: str) -> None:
+        """The apiextensions finalizer: delete every custom resource, drop the finalizer, remove the CRD."""
+        crd_rt = self.catalogue.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        assert crd_rt is not None
+        t = self._table(crd_rt)
+        cur = t.objs.get(name)
+        if cur is None:
+            return
+        for crt in self.catalogue.crd_types(name)[:1]:  # one table serves every version
+            tt = self._table(crt)
+            for k in list(tt.keys):
+                o = tt.objs.get(k)
+                if o is not None:
+                    self._purge(crt, o)
+        cur = t.objs.get(name)
+        if cur is None:
+            return
+        left = [f for f in cur["metadata"].get("finalizers") or [] if f != _CRD_CLEANUP]
+        if left:
+            new = copy.deepcopy(cur)
+            new["metadata"]["finalizers"] = left
+            self._commit(crd_rt, new, cur, "MODIFIED")
+            return
+        self._purge(crd_rt, cur)
+
+    def _check_crd_not_terminating(self, rt: ResourceType, name: str) -> None:
+        crd = self.catalogue.crd_object(rt.crd) if rt.is_crd else None
+        if crd is None:
+            return
+        crd_rt = self.catalogue.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+        stored = self._table(crd_rt).objs.get(rt.crd) if crd_rt is not None else None
+        if stored is not None and stored["metadata"].get("deletionTimestamp"):
+            raise err_forbidden(rt, name, f'{rt.group_resource} "{name}" is forbidden: create not allowed while '
+                                          "custom resource definition is terminating")
 
     def _crd_checks(self, rt: ResourceType, body: dict, field_validation: str | None,
                     partial: bool = False) -> tuple[dict, list[str]]:
@@ -1940,6 +2026,24 @@ def _same(a: dict, b: dict) -> bool:
 
 def _mf_sig(mf: list[dict]) -> str:
     return json.dumps([{k: v for k, v in e.items() if k != "time"} for e in mf], sort_keys=True)
+
+
+_CRD_CLEANUP = "customresourcecleanup.apiextensions.k8s.io"
+
+
+def _set_condition(obj: dict, ctype: str, reason: str, message: str, now: str) -> None:
+    """Set (or update in place) a status condition; lastTransitionTime changes only with its status."""
+    conds = obj.setdefault("status", {}).get("conditions") or []
+    for c in conds:
+        if c.get("type") == ctype:
+            if c.get("status") != "True":
+                c["lastTransitionTime"] = now
+            c.update({"status": "True", "reason": reason, "message": message})
+            break
+    else:
+        conds.append({"type": ctype, "status": "True", "lastTransitionTime": now, "reason": reason,
+                      "message": message})
+    obj["status"]["conditions"] = conds
 
 
 def _same_status(a: dict, b: dict) -> bool:

@@ -96,3 +96,50 @@ def test_rollback_after_failed_verify_restores_source_exactly(clusters, tmp_path
     assert env.names(env.tgt, "apps/v1", "Deployment", "kube-system") == ["coredns"]
     # the source was never deleted
     assert env.names(env.src, "apps/v1", "Deployment") == ["web"]
+
+
+def test_ctrl_c_during_a_step_leaves_a_resumable_state(clusters, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = clusters
+    pb = tmp_path / "wait.yaml"
+    pb.write_text("name: wait\nsteps:\n  - type: plan\n  - type: pre-stage\n  - {type: verify, with: {timeout: 60}}\n  - type: finish\n")
+    env.tgt.store.never_ready("shop/db")  # verify keeps waiting, so Ctrl-C lands inside a step
+    proc = subprocess.Popen([sys.executable, "-m", "migrate.cli.main", *env.args(str(pb))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env.work)
+    try:
+        for _ in range(300):
+            if env.state.exists() and '"id": "verify",\n   "type": "verify",\n   "status": "Running"' in env.state.read_text():
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("verify never started")
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    st = json.loads(env.state.read_text())
+    assert st["status"] == "Interrupted"
+    assert {s["id"]: s["status"] for s in st["steps"]}["verify"] == "Running"
+    # the database comes up; the run resumes at the interrupted step
+    with env.tgt.store.lock:  # no public "ready again" switch in the simulator
+        env.tgt.store._never_ready.clear()
+        env.tgt.store.workloads.resync()
+    r = env.cli(str(pb), "--resume")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "verify: was interrupted" in r.stdout and "pre-stage: Completed earlier" in r.stdout
+
+
+def test_native_quiesce_refused_until_target_copy_verified(clusters, tmp_path):
+    env = clusters
+    pb = tmp_path / "unsafe.yaml"
+    pb.write_text("name: unsafe\nsteps:\n  - type: plan\n  - type: pre-stage\n  - type: quiesce\n")
+    r = env.cli(str(pb))
+    assert r.returncode == 1
+    assert "refusing to quiesce the source" in r.stderr and "verified" in r.stderr
+    assert env.replicas(env.src) == ORIGINAL

@@ -10,4 +10,5 @@ from migrate.sim.store import Store
 def store() -> Store:
     s = Store()
     s.namespace_finalize_delay = 0
+    s.crd_cleanup_delay = 0
     return s

@@ -114,12 +114,29 @@ def test_versions_subresources_and_patch_types(crd_store):
 
 def test_deleting_the_crd_removes_its_resources(crd_store):
     cts = rt(crd_store, "stable.example.com", "v1", "crontabs")
+    crd_rt = rt(crd_store, "apiextensions.k8s.io", "v1", "customresourcedefinitions")
     crd_store.create(cts, "rec-crd", crontab("ct1"), user_agent=UA)
-    code, obj = crd_store.delete(rt(crd_store, "apiextensions.k8s.io", "v1", "customresourcedefinitions"), None,
-                                 "crontabs.stable.example.com", {})
+    crd_store.crd_cleanup_delay = 60  # keep it Terminating for the assertions below
+    code, obj = crd_store.delete(crd_rt, None, "crontabs.stable.example.com", {})
     assert obj["kind"] == "CustomResourceDefinition" and obj["metadata"]["deletionTimestamp"]
     assert obj["metadata"]["finalizers"] == ["customresourcecleanup.apiextensions.k8s.io"]
+    # as recorded: the DELETE answers InstanceDeletionPending, a GET right after InstanceDeletionInProgress
+    assert [(c["type"], c["reason"]) for c in obj["status"]["conditions"]][-1] == (
+        "Terminating", "InstanceDeletionPending")
+    got = crd_store.get(crd_rt, None, "crontabs.stable.example.com")
+    assert got["status"]["conditions"][-1]["reason"] == "InstanceDeletionInProgress"
+    assert [i["metadata"]["name"] for i in crd_store.list(cts, "rec-crd")["items"]] == ["ct1"]
+    with pytest.raises(StatusError) as e:
+        crd_store.create(cts, "rec-crd", crontab("late"), user_agent=UA)
+    assert e.value.code == 403 and e.value.body["message"] == (
+        'crontabs.stable.example.com "late" is forbidden: create not allowed while custom resource definition '
+        "is terminating")
+    assert e.value.body["details"] == {"name": "late", "group": "stable.example.com", "kind": "crontabs"}
+    crd_store.settle()
     assert crd_store.catalogue.lookup("stable.example.com", "v1", "crontabs") is None
+    with pytest.raises(StatusError) as e:
+        crd_store.get(crd_rt, None, "crontabs.stable.example.com")
+    assert e.value.code == 404
     with pytest.raises(StatusError) as e:
         crd_store.list(cts, "rec-crd")
     assert e.value.code == 404
