@@ -6,7 +6,8 @@
 
 The simulator runs in its own process (so its CPU does not share a GIL with the clients measured).
 Figures, for the same resource types:
-- inventory: wall time, objects/s and peak RSS of `distroshift inventory -o json --out ...` as a subprocess;
+- inventory: wall time, objects/s and peak RSS of `distroshift inventory -o table --out ...` as a subprocess
+  (the artifact is written; the summary goes to /dev/null);
 - floor: a plain paged raw list (limit=500, same worker count, JSON parsed and dropped) from this process;
 - kubectl: `kubectl get <type> -A -o json` looped over the types (kubectl-1.35).
 Aims (from the brief): inventory within 1.3x of the floor, >= 3x faster than kubectl, RSS < 400 MB.
@@ -95,7 +96,7 @@ def main() -> None:
 
             out = Path(tmp) / "inventory.json"
             t0 = time.perf_counter()
-            r = subprocess.run([sys.executable, "-m", "migrate.cli.main", "inventory", "--kubeconfig", kc, "-o", "json",
+            r = subprocess.run([sys.executable, "-m", "migrate.cli.main", "inventory", "--kubeconfig", kc, "-o", "table",
                                 "--out", str(out), "--workers", str(a.workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             inv_s = time.perf_counter() - t0
             rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux; only this child so far

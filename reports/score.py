@@ -7,7 +7,7 @@ The formula is deliberately simple so it can be printed on the report and checke
     factor                        weight  cap   counted from
     blockers                         15    60   plan.blockers (Severity Blocker findings)
     objects needing a human (Manual)  2    20   plan.summary.decisions["Manual"]
-    removed APIs in use               3    15   objects with an API_REMOVED* finding
+    removed APIs in use               3    15   objects with an API_REMOVED*, API_USAGE_REMOVED or HELM_CHART_REMOVED_API finding
     unmapped storage classes         10    20   plan.storage with no target class
     unmapped add-ons                  5    15   plan.addons with action Manual or no target
     incomplete inventory             10    10   inventory.complete is false (some type unreadable)
@@ -42,7 +42,7 @@ class FactorSpec:
 FACTORS: tuple[FactorSpec, ...] = (
     FactorSpec("blockers", "Blockers", 15, 60, "plan.blockers", "plan"),
     FactorSpec("manual", "Objects needing a human decision (Manual)", 2, 20, 'plan.summary.decisions["Manual"]', "plan"),
-    FactorSpec("removed_apis", "Objects using a removed API", 3, 15, "objects with an API_REMOVED* finding", "plan"),
+    FactorSpec("removed_apis", "Objects using a removed API", 3, 15, "objects with an API_REMOVED*, API_USAGE_REMOVED or HELM_CHART_REMOVED_API finding", "plan"),
     FactorSpec("unmapped_storage", "Storage classes without a target", 10, 20, "plan.storage[].target_class is empty", "plan"),
     FactorSpec("unmapped_addons", "Add-ons without a target equivalent", 5, 15, "plan.addons[] action Manual or no target", "plan"),
     FactorSpec("incomplete_inventory", "Inventory incomplete", 10, 10, "inventory.complete is false", "inventory"),
@@ -86,14 +86,18 @@ def grade_for(value: int) -> str:
     return "F"
 
 
+# Stored at, last applied through, or (Helm) rendered with an API the target no longer serves.
+REMOVED_API_CODES = ("API_REMOVED", "API_USAGE_REMOVED", "HELM_CHART_REMOVED_API")
+
+
 def removed_api_refs(plan: Plan) -> set[str]:
-    """Keys of objects carrying a finding whose code starts with API_REMOVED (one object counts once)."""
+    """Keys of objects carrying a removed-API finding (REMOVED_API_CODES prefixes; one object counts once)."""
     keys: set[str] = set()
     for op in plan.objects:
-        if any(f.code.startswith("API_REMOVED") for f in op.findings):
+        if any(f.code.startswith(REMOVED_API_CODES) for f in op.findings):
             keys.add(op.source.key)
     for f in [*plan.blockers, *plan.findings]:
-        if f.code.startswith("API_REMOVED") and f.ref is not None:
+        if f.code.startswith(REMOVED_API_CODES) and f.ref is not None:
             keys.add(f.ref.key)
     return keys
 

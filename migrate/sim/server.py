@@ -364,6 +364,12 @@ class _TLSServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:  # keep tests quiet
         log.debug("connection error from %s", client_address, exc_info=True)
 
+    def server_close(self) -> None:
+        # like ThreadingMixIn.server_close, but a wedged connection cannot hang the caller for ever
+        self.socket.close()
+        for t in list(getattr(self, "_threads", None) or []):
+            t.join(timeout=5)
+
     def close_all(self) -> None:
         with self.conns_lock:
             conns = list(self.conns)
@@ -425,15 +431,18 @@ class ApiServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving; returns once every connection thread has ended (no thread outlives the server)."""
         self.stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._httpd.close_all()
+        if self._thread is not None:
+            self._httpd.shutdown()  # no new connections (waits for serve_forever to return)
         close = getattr(self.store, "close", None)
-        if callable(close):  # wakes blocked watchers, when the store supports it
+        if callable(close):  # wakes blocked watchers so their threads return
             close()
+        self._httpd.close_all()  # unblocks keep-alive connections waiting for their next request
+        self._httpd.server_close()  # joins the connection threads
         if self._thread:
             self._thread.join(timeout=5)
+            self._thread = None
 
     # -- helpers used by the handler ------------------------------------------------------------
     def tables(self) -> Any:

@@ -404,6 +404,8 @@ class Store:
         """Make the next request carrying a continue token answer 410 Expired (a compaction happened)."""
         with self._lock:
             self._expire_next_continue = True
+            # the compaction itself is an etcd write (compact_rev_key), so lists after it are newer
+            self._rv += 1
 
     # -- type helpers ----------------------------------------------------------------------------------
     def _table(self, rt: ResourceType) -> _Table:

@@ -156,7 +156,7 @@ def test_bundle_build_cli(sono, capsys, tmp_path):
 def test_ctrl_c_exits_130_and_deletes_the_run(sono, tmp_path):
     env = {**os.environ, "SONOBUOY_STANDIN_SCENARIO": "never-finishes"}
     # a CI runner may start us with SIGINT ignored (background job); give the child Python's default
-    boot = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); from migrate.cli.main import run; run(sys.argv[1:])"
+    boot = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); from migrate.cli.main import run; sys.exit(run(sys.argv[1:]))"
     p = subprocess.Popen(
         [sys.executable, "-c", boot, "conformance", "--poll-interval", "0.2", "--out", "res"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -66,6 +66,16 @@ def test_removed_api_counts_objects_once_and_plan_level_refs():
     assert next(x for x in s.factors if x.id == "removed_apis").count == 1
 
 
+def test_objects_last_applied_through_removed_apis_and_helm_releases_count():
+    cron = ObjectRef(api_version="batch/v1", kind="CronJob", name="report", namespace="shop")
+    rel = ObjectRef(api_version="v1", kind="Secret", name="sh.helm.release.v1.redis.v1", namespace="shop")
+    findings = [Finding(code="API_USAGE_REMOVED", severity=Severity.Warning, message="last applied through batch/v1beta1", ref=cron),
+                Finding(code="API_USAGE_DEPRECATED", severity=Severity.Warning, message="deprecated only", ref=rel.model_copy(update={"name": "x"})),
+                Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Error, message="policy/v1beta1", ref=rel)]
+    s = readiness_score(_plan(findings=findings), None)
+    assert next(x for x in s.factors if x.id == "removed_apis").count == 2
+
+
 def test_manual_counted_from_objects_when_summary_is_empty():
     objs = [ObjectPlan(source=ObjectRef(api_version="v1", kind="ConfigMap", name=f"c{i}"), decision=Decision.Manual) for i in range(3)]
     s = readiness_score(_plan(objects=objs), None)
