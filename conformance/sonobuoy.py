@@ -38,7 +38,7 @@ MAX_STATUS_ERRORS = 6  # consecutive failed `status` calls tolerated (aggregator
 T_SHORT = 120.0
 T_RUN = 600.0
 T_RETRIEVE = 1800.0
-T_DELETE = 900.0
+T_DELETE = 3700.0  # `delete --wait` itself waits up to an hour
 
 
 @dataclass
