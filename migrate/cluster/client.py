@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import urlencode, urlsplit
 
+import orjson
 import urllib3
 
 from migrate.errors import ApiError, InputError
@@ -54,7 +55,10 @@ class Response:
     data: bytes
 
     def json(self) -> Any:
-        return json.loads(self.data) if self.data else None
+        # orjson: parsing list pages is most of a lister's CPU (2-3x faster than json). It turns integers
+        # beyond 64 bits into floats, which is exactly what the apiserver does before serving them
+        # (sigs.k8s.io/json: int64, else float64), so nothing a server sends is changed.
+        return orjson.loads(self.data) if self.data else None
 
 
 @dataclass(frozen=True)

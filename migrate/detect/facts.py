@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -25,6 +26,33 @@ class Facts:
     packages: list[PackageObject] = field(default_factory=list)
     helm_releases: list[HelmReleaseInfo] = field(default_factory=list)
     notable: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "group/Kind" -> objects
+    # per-pattern answers over distinct strings: with 10k workloads, ~100 image rules would otherwise run
+    # a million regex searches, although a cluster has far fewer distinct images and names
+    _memo: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def images_matching(self, pattern: str) -> frozenset[str]:
+        """Distinct container images of the workloads in which regex `pattern` is found (re.search)."""
+        key = ("image", pattern)
+        got = self._memo.get(key)
+        if got is None:
+            distinct = self._memo.get(("", "images"))
+            if distinct is None:
+                distinct = self._memo[("", "images")] = frozenset(c.image for w in self.workloads for c in w.containers)
+            rx = re.compile(pattern)
+            got = self._memo[key] = frozenset(i for i in distinct if rx.search(i))
+        return got
+
+    def workload_names_matching(self, pattern: str) -> frozenset[str]:
+        """Distinct workload names that regex `pattern` matches in full."""
+        key = ("workload", pattern)
+        got = self._memo.get(key)
+        if got is None:
+            distinct = self._memo.get(("", "names"))
+            if distinct is None:
+                distinct = self._memo[("", "names")] = frozenset(w.ref.name for w in self.workloads)
+            rx = re.compile(pattern)
+            got = self._memo[key] = frozenset(n for n in distinct if rx.fullmatch(n))
+        return got
 
     @classmethod
     def build(cls, inv: Any, notable: Iterable[dict[str, Any]] = ()) -> "Facts":

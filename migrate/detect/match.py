@@ -124,17 +124,22 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
             yield Hit("object", f"{n} {m['kind'].split('/')[-1]} object(s) ({m['kind']})")
     elif "image" in m:
         rx = _rx(m["image"])
+        matched = f.images_matching(m["image"])
+        if not matched:
+            return
         for w in f.workloads:
+            c = next((c for c in w.containers if c.image in matched), None)
+            if c is None:
+                continue
             if "namespace_regex" in m and not _full(m["namespace_regex"], w.ref.namespace or ""):
                 continue
-            for c in w.containers:
-                mm = rx.search(c.image)
-                if mm:
-                    yield Hit("image", f"image {c.image} in {w.ref}", str(w.ref), _version(m, _tag(c.image), mm), w.ref.namespace, w.owner)
-                    break
+            yield Hit("image", f"image {c.image} in {w.ref}", str(w.ref), _version(m, _tag(c.image), rx.search(c.image)), w.ref.namespace, w.owner)
     elif "workload" in m:
+        names = f.workload_names_matching(m["workload"])
+        if not names:
+            return
         for w in f.workloads:
-            if not _full(m["workload"], w.ref.name):
+            if w.ref.name not in names:
                 continue
             if "kind_regex" in m and not _full(m["kind_regex"], w.ref.kind):
                 continue

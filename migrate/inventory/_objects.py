@@ -6,19 +6,20 @@ Only (namespace, name, offset, length) per object stays in memory, so 100k objec
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from migrate.inventory._json import dumps_sorted
+
 __all__ = ["ObjectStore", "UnitWriter", "dumps"]
 
 
 def dumps(obj: Any) -> bytes:
     # sorted keys and fixed separators: the same object always gives the same bytes
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return dumps_sorted(obj)
 
 
 class UnitWriter:

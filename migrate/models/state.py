@@ -61,11 +61,14 @@ class WorkloadRecord(Model):
     """A source workload as it was before quiesce, so rollback can put it back exactly."""
 
     api_version: str
-    kind: str  # Deployment | StatefulSet | ReplicaSet | CronJob
+    kind: str  # Deployment | StatefulSet | ReplicaSet | CronJob | DaemonSet
     namespace: str
     name: str
     replicas: int | None = None  # Deployment/StatefulSet/ReplicaSet spec.replicas
     suspend: bool | None = None  # CronJob spec.suspend
+    # DaemonSet spec.template.spec.nodeSelector before quiesce (None: it had none). DaemonSets
+    # cannot be scaled: quiesce adds a selector no node matches, rollback puts this one back.
+    node_selector: dict[str, str] | None = None
     quiesced: bool = False  # the scale-down/suspend was sent
     restored: bool = False  # rollback put it back
 
@@ -114,7 +117,8 @@ class RunState(Model):
     engine: Literal["native", "velero"]
     source_context: str | None = None
     target_context: str | None = None
-    plan_dir: str | None = None
+    plan_dir: str | None = None  # --plan, or the plan this run built (recorded only when it had no blockers)
+    inventory_path: str | None = None  # the inventory this run collected (beside the state file)
     dry_run: bool = False
     status: RunStatus = RunStatus.Running
     started_at: str = Field(default_factory=now_utc)
@@ -123,6 +127,10 @@ class RunState(Model):
     workloads: list[WorkloadRecord] = []  # original replica counts / suspend states of the source
     applied: list[AppliedObject] = []  # what the run put on the target
     target_namespaces_before: list[str] | None = None  # namespaces that existed on the target at preflight
+    # velero engine: keys (group/Kind/namespace/name) of target objects that existed before the run's
+    # first restore, in the namespaces it restores into (plus cluster-scoped ones). Velero labels
+    # objects it updates as well as those it creates; --remove-target deletes only the latter.
+    target_objects_before: list[str] | None = None
     rollback: RollbackState | None = None
     events: list[RunEvent] = []
 

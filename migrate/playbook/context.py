@@ -58,6 +58,7 @@ class StepContext:
     echo: Callable[[str], None] = print
     runner: Runner = field(default_factory=SubprocessRunner)
     namespaces: list[str] = field(default_factory=list)  # playbook's namespace filter
+    playbook: Any = None  # migrate.playbook.schema.Playbook (source/target distro ids)
     _plan: Any = None
     _manifests: Any = None
 
@@ -67,8 +68,15 @@ class StepContext:
 
     @property
     def run_dir(self) -> Path:
+        """Where this run writes its artifacts (inventory, plan, readiness, parity), beside the state.
+        A dry run gets its own directory so it never overwrites the artifacts of a real run."""
         p = Path(self.options.state)
-        return p.parent / f"{p.stem}-artifacts"
+        return p.parent / f"{p.stem}-{'dry-run' if self.options.dry_run else 'artifacts'}"
+
+    def forget_plan(self) -> None:
+        """Drop the cached plan/manifests (after the plan step wrote or chose another one)."""
+        self._plan = None
+        self._manifests = None
 
     def plan_path(self) -> Path | None:
         raw = self.options.plan or self.state.plan_dir
@@ -82,7 +90,8 @@ class StepContext:
         if self._plan is None:
             path = self.plan_path()
             if path is None:
-                raise PermanentError("this step needs the plan: pass --plan DIR (the output of 'distroshift plan')")
+                raise PermanentError("this step needs the plan: add a 'plan' step before it, or pass --plan DIR "
+                                     "(the output of 'distroshift plan')")
             from migrate.models.io import read_artifact
             from migrate.models.plan import Plan
 

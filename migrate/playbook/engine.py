@@ -99,7 +99,8 @@ def _make_context(opts, pb, state, store, engine, clients, echo, runner) -> Step
             store.save(state)
 
     ctx = StepContext(options=opts, state=state, source=source, target=target, engine=engine, save=save,
-                      echo=echo, runner=runner or SubprocessRunner(), namespaces=list(pb.namespaces))
+                      echo=echo, runner=runner or SubprocessRunner(), namespaces=list(pb.namespaces),
+                      playbook=pb)
     if opts.plan and not state.plan_dir:
         state.plan_dir = opts.plan
     return ctx

@@ -82,7 +82,7 @@ def load_snapshot(store: "Store", path: str | Path) -> int:
 
 def load_objects(store: "Store", objs: list[dict], *, sources: dict[int, Path] | None = None) -> int:
     """Bulk-insert objects (no watch events, no validation). CRDs first; unknown kinds are errors."""
-    from .store import _order_top, _sorted_deep, now_rfc3339
+    from .metadata import _order_top, _sorted_deep, now_rfc3339
 
     sources = sources or {}
     crds = [o for o in objs if (o.get("apiVersion"), o.get("kind")) == _CRD]

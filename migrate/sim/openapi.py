@@ -19,8 +19,10 @@ import functools
 import hashlib
 import json
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 __all__ = ["OpenAPIDocs"]
 
@@ -116,6 +118,45 @@ def _crd_def_name(group: str, version: str, kind: str) -> str:
     return f"{rev}.{version}.{kind}"
 
 
+@dataclass
+class _Built:
+    """One generated set of documents (immutable once built, except the lazily made protobuf)."""
+
+    v2: bytes
+    v2_pb: bytes = b""
+    v3: dict[str, bytes] = field(default_factory=dict)
+    v3_hash: dict[str, str] = field(default_factory=dict)
+    v3_index: bytes = b""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+# Documents shared by every simulator in the process, keyed by (minor, CRD types and schemas): a test
+# run starts many simulators of the same clusters, and building the documents costs ~0.5 s each.
+_SHARED: "OrderedDict[tuple, _Built]" = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+_SHARED_MAX = 16
+_BUILDING: dict[tuple, threading.Lock] = {}
+
+
+def _shared_docs(key: tuple, build: Callable[[], _Built]) -> _Built:
+    with _SHARED_LOCK:
+        if key in _SHARED:
+            _SHARED.move_to_end(key)
+            return _SHARED[key]
+        gate = _BUILDING.setdefault(key, threading.Lock())
+    with gate:  # one build per key even when several simulators ask at once
+        with _SHARED_LOCK:
+            if key in _SHARED:
+                return _SHARED[key]
+        built = build()
+        with _SHARED_LOCK:
+            _SHARED[key] = built
+            while len(_SHARED) > _SHARED_MAX:
+                _SHARED.popitem(last=False)
+            _BUILDING.pop(key, None)
+        return built
+
+
 class OpenAPIDocs:
     """Builds and caches the documents; rebuilt when the set of served types changes (CRDs)."""
 
@@ -124,48 +165,53 @@ class OpenAPIDocs:
         self.minor = minor
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._v2: bytes = b""
-        self._v2_pb: bytes = b""
-        self._v3: dict[str, bytes] = {}
-        self._v3_hash: dict[str, str] = {}
-        self._v3_index: bytes = b""
+        self._docs: _Built | None = None
 
     # -- public --------------------------------------------------------------------------------
     def v2(self) -> bytes:
-        self._refresh()
-        return self._v2
+        return self._built().v2
 
     def v2_protobuf(self) -> bytes:
         """The same document as gnostic protobuf (what kubectl 1.20 asks for)."""
-        self._refresh()
-        with self._lock:
-            if not self._v2_pb:
-                self._v2_pb = v2_to_protobuf(json.loads(self._v2))
-            return self._v2_pb
+        built = self._built()
+        with built.lock:
+            if not built.v2_pb:
+                built.v2_pb = v2_to_protobuf(json.loads(built.v2))
+            return built.v2_pb
 
     def v3_index(self) -> bytes:
-        self._refresh()
-        return self._v3_index
+        return self._built().v3_index
 
     def v3(self, prefix: str) -> tuple[bytes, str] | None:
         """(body, hash) of ``/openapi/v3/<prefix>`` or None when no such group-version is served."""
-        self._refresh()
-        body = self._v3.get(prefix)
-        return (body, self._v3_hash[prefix]) if body is not None else None
+        built = self._built()
+        body = built.v3.get(prefix)
+        return (body, built.v3_hash[prefix]) if body is not None else None
 
     # -- building --------------------------------------------------------------------------------
     def _types_key(self) -> tuple:
-        return tuple(sorted((t.group, t.version, t.resource, t.kind, t.crd) for t in self.cat.all_types() if t.crd))
+        """What the documents depend on besides the minor: the CRD types and their schemas."""
+        out = []
+        for t in sorted((t for t in self.cat.all_types() if t.crd), key=lambda t: (t.group, t.version, t.resource)):
+            schema = json.dumps(self._crd_schema(t), sort_keys=True, default=str)
+            out.append((t.group, t.version, t.resource, t.kind, t.crd, t.namespaced, t.subresources,
+                        hashlib.sha1(schema.encode()).hexdigest()))
+        return tuple(out)
 
-    def _refresh(self) -> None:
-        key = self._types_key()
+    def _built(self) -> "_Built":
+        key = (self.minor, self._types_key())
         with self._lock:
-            if key == self._key and self._v2:
-                return
-            self._build()
-            self._key = key
+            if key == self._key and self._docs is not None:
+                return self._docs
+        docs = _shared_docs(key, self._build)
+        with self._lock:
+            self._key, self._docs = key, docs
+        return docs
 
-    def _build(self) -> None:
+    def _refresh(self) -> None:  # kept for callers that only want the documents current
+        self._built()
+
+    def _build(self) -> "_Built":
         raw = _raw_defs(self.minor)
         by_gvk: dict[tuple[str, str, str], str] = {}
         for name, d in raw.items():
@@ -247,20 +293,18 @@ class OpenAPIDocs:
             },
             "security": [{"BearerToken": []}],
         }
-        self._v2 = json.dumps(v2doc, separators=(",", ":")).encode()
-        self._v2_pb = b""
-        self._v3 = {}
-        self._v3_hash = {}
+        built = _Built(v2=json.dumps(v2doc, separators=(",", ":")).encode())
         for prefix, doc in v3docs.items():
             body = json.dumps(doc, separators=(",", ":")).encode()
-            self._v3[prefix] = body
-            self._v3_hash[prefix] = hashlib.sha512(body).hexdigest().upper()
+            built.v3[prefix] = body
+            built.v3_hash[prefix] = hashlib.sha512(body).hexdigest().upper()
         index = {
             "paths": {
-                p: {"serverRelativeURL": f"/openapi/v3/{p}?hash={self._v3_hash[p]}"} for p in sorted(self._v3)
+                p: {"serverRelativeURL": f"/openapi/v3/{p}?hash={built.v3_hash[p]}"} for p in sorted(built.v3)
             }
         }
-        self._v3_index = json.dumps(index, separators=(",", ":")).encode()
+        built.v3_index = json.dumps(index, separators=(",", ":")).encode()
+        return built
 
     def _crd_schema(self, t: Any) -> dict | None:
         try:

@@ -25,6 +25,7 @@ import hmac
 import json
 import logging
 import secrets
+import selectors
 import socket
 import ssl
 import threading
@@ -367,7 +368,7 @@ class _TLSServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         # like ThreadingMixIn.server_close, but a wedged connection cannot hang the caller for ever
         self.socket.close()
-        for t in list(getattr(self, "_threads", None) or []):
+        for t in list(vars(self).get("_threads") or ()):  # the class default (_NoThreads) holds none
             t.join(timeout=5)
 
     def close_all(self) -> None:
@@ -412,6 +413,7 @@ class ApiServer:
         self.started_at = _dt.datetime.now(_dt.timezone.utc)
         self.stopping = threading.Event()
         self._httpd = _TLSServer((host, port), self, ssl_context)
+        self._wake_r, self._wake_w = socket.socketpair()
         self._thread: threading.Thread | None = None
         self._tables = None
 
@@ -424,25 +426,37 @@ class ApiServer:
         return f"https://{self._httpd.server_address[0]}:{self.port}"
 
     def start(self) -> "ApiServer":
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2}, name=f"sim-{self.name}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}", daemon=True)
         self._thread.start()
         return self
+
+    def _serve(self) -> None:
+        """Accept connections until ``stop()``; a wake-up socket ends the wait at once (no polling)."""
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._httpd, selectors.EVENT_READ)
+            sel.register(self._wake_r, selectors.EVENT_READ)
+            while not self.stopping.is_set():
+                for key, _ in sel.select():
+                    if key.fileobj is self._httpd and not self.stopping.is_set():
+                        self._httpd._handle_request_noblock()
 
     def stop(self) -> None:
         """Stop serving; returns once every connection thread has ended (no thread outlives the server)."""
         self.stopping.set()
+        try:
+            self._wake_w.send(b"x")  # ends the accept loop now
+        except OSError:
+            pass
         if self._thread is not None:
-            self._httpd.shutdown()  # no new connections (waits for serve_forever to return)
+            self._thread.join(timeout=5)  # no new connections from here on
         close = getattr(self.store, "close", None)
         if callable(close):  # wakes blocked watchers so their threads return
             close()
         self._httpd.close_all()  # unblocks keep-alive connections waiting for their next request
         self._httpd.server_close()  # joins the connection threads
-        if self._thread:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._thread = None
+        for sock in (self._wake_r, self._wake_w):
+            sock.close()
 
     # -- helpers used by the handler ------------------------------------------------------------
     def tables(self) -> Any:

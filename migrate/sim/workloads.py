@@ -309,9 +309,9 @@ def after_defaults_server_fields(store: "Store", rt: ResourceType, obj: dict, dr
 
 def validate(store: "Store", rt: ResourceType, obj: dict, old: dict | None) -> list[dict]:
     """Status causes for an invalid object ([] when valid). Covers the recorded common cases."""
-    from .store import (_CONFIG_KEY, _CONFIG_KEY_MSG, _DNS1123_LABEL, _DNS1123_SUB, _LABEL_MSG, _LABEL_VALUE,
-                        _LABEL_VALUE_MSG, _QUALIFIED, _SUB_MSG, cause_invalid, cause_not_supported, cause_required,
-                        cause_too_long)
+    from .statuses import cause_invalid, cause_not_supported, cause_required, cause_too_long
+    from .validation import (_CONFIG_KEY, _CONFIG_KEY_MSG, _DNS1123_LABEL, _DNS1123_SUB, _LABEL_MSG, _LABEL_VALUE,
+                             _LABEL_VALUE_MSG, _QUALIFIED, _SUB_MSG)
 
     causes: list[dict] = []
     meta = obj.get("metadata") or {}
@@ -371,7 +371,7 @@ def validate(store: "Store", rt: ResourceType, obj: dict, old: dict | None) -> l
 
 
 def _validate_crd(crd: dict) -> list[dict]:
-    from .store import cause_invalid, cause_required
+    from .statuses import cause_invalid, cause_required
 
     causes: list[dict] = []
     spec = crd.get("spec") or {}
@@ -400,7 +400,7 @@ def _validate_crd(crd: dict) -> list[dict]:
 
 
 def _validate_containers(prefix: str, containers: Any) -> list[dict]:
-    from .store import cause_duplicate, cause_not_supported, cause_required
+    from .statuses import cause_duplicate, cause_not_supported, cause_required
 
     causes: list[dict] = []
     if not containers:
@@ -425,7 +425,7 @@ def _validate_containers(prefix: str, containers: Any) -> list[dict]:
 
 def _validate_workload(rt: ResourceType, spec: dict, old: dict | None) -> list[dict]:
     from .selectors import LabelSelector
-    from .store import cause_invalid, cause_required
+    from .statuses import cause_invalid, cause_required
 
     causes: list[dict] = []
     sel = spec.get("selector")
@@ -564,7 +564,7 @@ class WorkloadSimulator:
         return self._desired(rt, obj.get("spec") or {})
 
     def _write_status(self, rt: ResourceType, obj: dict, new_status: dict) -> None:
-        from .store import _order_top, now_rfc3339
+        from .metadata import _order_top, now_rfc3339
 
         new = copy.deepcopy(obj)
         new["status"] = new_status
@@ -580,7 +580,7 @@ class WorkloadSimulator:
         self.store._commit(rt, _order_top(new), obj, "MODIFIED")
 
     def _bind_pvc(self, rt: ResourceType, pvc: dict) -> None:
-        from .store import _order_top, now_rfc3339
+        from .metadata import _order_top, now_rfc3339
 
         if (pvc.get("status") or {}).get("phase") == "Bound" or pvc["metadata"].get("deletionTimestamp"):
             return
@@ -645,7 +645,7 @@ class WorkloadSimulator:
         return sorted(out)
 
     def _endpoints_for(self, svc: dict) -> None:
-        from .store import _order_top, now_rfc3339
+        from .metadata import _order_top, now_rfc3339
 
         spec = svc.get("spec") or {}
         selector = spec.get("selector")
@@ -686,7 +686,7 @@ class WorkloadSimulator:
             self._upsert(es_rt, es)
 
     def _upsert(self, rt: ResourceType, obj: dict) -> None:
-        from .store import _order_top, now_rfc3339
+        from .metadata import _order_top, now_rfc3339
 
         t = self.store._table(rt)
         meta = obj["metadata"]
@@ -713,6 +713,6 @@ def _max_unavailable(spec: dict, desired: int) -> int:
 
 
 def _now() -> str:
-    from .store import now_rfc3339
+    from .metadata import now_rfc3339
 
     return now_rfc3339()

@@ -1,10 +1,9 @@
-"""preflight: both clusters answer, the target is ready for the plan, velero is usable when needed."""
+"""preflight: both clusters answer, the target is ready for the plan (conformance.checks readiness),
+velero is usable when needed."""
 
 from __future__ import annotations
 
-import importlib
-
-from migrate.errors import GateFailed
+from migrate.playbook.steps import _checks
 from migrate.playbook.steps._common import clusters, velero
 
 
@@ -25,21 +24,12 @@ def run(ctx, step, st) -> None:
         if not ctx.dry_run:
             ctx.state.target_namespaces_before = sorted(names)
     if p.readiness and ctx.has_plan():
-        try:
-            check_readiness = importlib.import_module("conformance.checks.readiness").check_readiness
-        except (ImportError, AttributeError):
-            check_readiness = None
-        if check_readiness is None:
-            st.actions.append("readiness: conformance checks unavailable; only reachability and version were checked")
-        else:
-            results = check_readiness(ctx.target, ctx.plan, [(m.file, m.obj) for m in ctx.manifests])
-            failing = [r for r in results if r.failing]
-            st.data["readiness"] = {"checks": len(results), "failing": len(failing)}
-            st.actions += [f"readiness {r.status.value if hasattr(r.status, 'value') else r.status}: {r.title}" for r in results]
-            if failing:
-                raise GateFailed("target not ready: " + "; ".join(f"{r.title}: {r.message}" for r in failing[:6]))
+        _checks.readiness(ctx, st)
     elif p.readiness:
-        st.actions.append("readiness: no plan yet, checked reachability and version only")
+        # no plan yet (it is built by the plan step): the plan step runs the checks right after
+        # building it, still before anything touches the target
+        st.data["readiness"] = "deferred"
+        st.actions.append("readiness: no plan yet; the target's readiness is checked by the plan step once the plan is built")
     need_velero = p.require_velero == "yes" or (p.require_velero == "auto" and ctx.engine == "velero")
     if need_velero:
         v = velero(ctx)

@@ -84,7 +84,56 @@ def schema_main(openapi_v2_gz: str) -> None:
     print(f"wrote {SCHEMA_OUT} ({SCHEMA_OUT.stat().st_size} bytes, {len(defs)} definitions)")
 
 
+COLUMNS_OUT = Path(__file__).resolve().parent / "table-columns-v1.36.json"
+# the API fields whose documentation kube-apiserver's printers use as Table column descriptions
+# (pkg/printers/internalversion/printers.go: ``SwaggerDoc()[field]``)
+COLUMN_FIELDS = [
+    "core.v1.ConfigMap.data", "core.v1.Secret.data", "core.v1.Secret.type", "core.v1.ServiceSpec.type",
+    "core.v1.ServiceSpec.clusterIP", "core.v1.ServiceSpec.externalIPs", "core.v1.ServiceSpec.ports",
+    "core.v1.ServiceSpec.selector", "core.v1.PodStatus.podIP", "core.v1.PodSpec.nodeName",
+    "core.v1.PodStatus.nominatedNodeName", "core.v1.PodSpec.readinessGates", "core.v1.PodSpec.nodeSelector",
+    "apps.v1.DeploymentStatus.updatedReplicas", "apps.v1.DeploymentStatus.availableReplicas",
+    "apps.v1.DeploymentSpec.selector", "apps.v1.ReplicaSetSpec.replicas", "apps.v1.ReplicaSetStatus.replicas",
+    "apps.v1.ReplicaSetStatus.readyReplicas", "apps.v1.ReplicaSetSpec.selector",
+    "apps.v1.DaemonSetStatus.desiredNumberScheduled", "apps.v1.DaemonSetStatus.currentNumberScheduled",
+    "apps.v1.DaemonSetStatus.numberReady", "apps.v1.DaemonSetStatus.updatedNumberScheduled",
+    "apps.v1.DaemonSetStatus.numberAvailable", "apps.v1.DaemonSetSpec.selector", "batch.v1.JobStatus.succeeded",
+    "batch.v1.JobSpec.selector", "batch.v1.CronJobSpec.schedule", "batch.v1.CronJobSpec.timeZone",
+    "batch.v1.CronJobSpec.suspend", "batch.v1.CronJobStatus.active", "batch.v1.CronJobStatus.lastScheduleTime",
+    "autoscaling.v2.HorizontalPodAutoscalerSpec.scaleTargetRef", "autoscaling.v2.HorizontalPodAutoscalerSpec.metrics",
+    "autoscaling.v2.HorizontalPodAutoscalerSpec.minReplicas", "autoscaling.v2.HorizontalPodAutoscalerSpec.maxReplicas",
+    "autoscaling.v2.HorizontalPodAutoscalerStatus.currentReplicas", "core.v1.PersistentVolumeSpec.capacity",
+    "core.v1.PersistentVolumeSpec.accessModes", "core.v1.PersistentVolumeSpec.persistentVolumeReclaimPolicy",
+    "core.v1.PersistentVolumeStatus.phase", "core.v1.PersistentVolumeSpec.claimRef",
+    "core.v1.PersistentVolumeStatus.reason", "core.v1.PersistentVolumeSpec.volumeMode",
+    "core.v1.PersistentVolumeClaimStatus.phase", "core.v1.PersistentVolumeClaimSpec.volumeName",
+    "core.v1.PersistentVolumeClaimStatus.capacity", "core.v1.PersistentVolumeClaimStatus.accessModes",
+    "core.v1.PersistentVolumeClaimSpec.volumeMode", "core.v1.NodeSystemInfo.kubeletVersion",
+    "core.v1.NodeStatus.addresses", "core.v1.NodeSystemInfo.osImage", "core.v1.NodeSystemInfo.kernelVersion",
+    "core.v1.NodeSystemInfo.containerRuntimeVersion", "storage.v1.StorageClass.provisioner",
+    "storage.v1.StorageClass.reclaimPolicy", "storage.v1.StorageClass.volumeBindingMode",
+    "storage.v1.StorageClass.allowVolumeExpansion", "core.v1.ReplicationControllerSpec.replicas",
+    "core.v1.ReplicationControllerStatus.replicas", "core.v1.ReplicationControllerStatus.readyReplicas",
+    "core.v1.ReplicationControllerSpec.selector",
+]
+
+
+def columns_main(openapi_v2_gz: str) -> None:
+    """Field docs as Go's SwaggerDoc() has them (without the generator's "Possible enum values")."""
+    import gzip
+
+    defs = json.load(gzip.open(openapi_v2_gz))["definitions"]
+    out = {}
+    for f in COLUMN_FIELDS:
+        defn, field = f.rsplit(".", 1)
+        desc = defs["io.k8s.api." + defn]["properties"][field].get("description", "")
+        out[f] = desc.split("\n\nPossible enum values:")[0]
+    COLUMNS_OUT.write_text(json.dumps(out, indent=0, sort_keys=True) + "\n")
+    print(f"wrote {COLUMNS_OUT} ({len(out)} column descriptions)")
+
+
 if __name__ == "__main__":
     root = Path(sys.argv[1])
     main(str(root / "exchanges" / "01-discovery.jsonl"))
     schema_main(str(root / "openapi" / "openapi-v2.json.gz"))
+    columns_main(str(root / "openapi" / "openapi-v2.json.gz"))
