@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from migrate.detect import RuleSet, load_rules
-from migrate.inventory.builder import InventoryBuilder, parse_version
+from migrate.inventory.builder import InventoryBuilder, gc_paused, parse_version
 from migrate.models.common import ArtifactHeader
 from migrate.models.inventory import ClusterInfo, Inventory
 from migrate.models.io import write_artifact
@@ -67,16 +67,17 @@ def collect_inventory(
     types = select_types(client.discover())
     builder = InventoryBuilder(rules or load_rules(), namespaces=namespaces, exclude=exclude)
     try:
-        collect_into(builder, client, types, namespaces=builder.namespaces or None, workers=workers, progress=progress, limit=page_size)
-        git = str(version.get("gitVersion", ""))
-        major, minor = parse_version(git)
-        cluster = ClusterInfo(
-            name=client.context, server_url=client.server, git_version=git, major=major, minor=minor,
-            platform=str(version.get("platform", "")),
-        )
-        header = ArtifactHeader(kind="Inventory", mode="live", source=client.context or client.server)
-        out = _objects_target(objects_path)
-        inv = builder.build(header=header, cluster=cluster, objects_path=out)
+        with gc_paused():  # see builder.gc_paused: halves the CPU of a 100k-object run
+            collect_into(builder, client, types, namespaces=builder.namespaces or None, workers=workers, progress=progress, limit=page_size)
+            git = str(version.get("gitVersion", ""))
+            major, minor = parse_version(git)
+            cluster = ClusterInfo(
+                name=client.context, server_url=client.server, git_version=git, major=major, minor=minor,
+                platform=str(version.get("platform", "")),
+            )
+            header = ArtifactHeader(kind="Inventory", mode="live", source=client.context or client.server)
+            out = _objects_target(objects_path)
+            inv = builder.build(header=header, cluster=cluster, objects_path=out)
     finally:
         builder.cleanup()
     return inv, out
@@ -95,46 +96,47 @@ def inventory_from_dump(
     from migrate.errors import InputError
     from migrate.models.common import group_of
 
-    objs, reader = read_dump(path)
-    builder = InventoryBuilder(rules or load_rules(), namespaces=namespaces, exclude=exclude)
-    try:
-        units: dict[tuple[str, str], Any] = {}
-        namespaced: dict[tuple[str, str], bool] = {}
-        for o in objs:
-            av, kind = str(o["apiVersion"]), str(o["kind"])
-            key = (av, kind)
-            u = units.get(key)
-            if u is None:
-                g = group_of(av)
-                u = units[key] = builder.unit(g, av.rsplit("/", 1)[-1], f"\0{kind}", kind, False)
-            if (o.get("metadata") or {}).get("namespace"):
-                namespaced[key] = True
-            u.add(o)
-        if not units:
-            raise InputError("no Kubernetes objects found in the dump", path=str(path))
-        for u in units.values():
-            u.done()
-        # resource names: from the dump's own CRDs, else kubectl's plural guess
-        crd = {(c.group, c.kind): (c.plural, c.scope == "Namespaced") for c in builder.summ.crds}
-        retyped = {}
-        for (g, v, res), st in builder.types.items():
-            kind = res[1:]
-            plural, scoped = crd.get((g, kind), (guess_plural(kind), None))
-            st.info.resource = plural
-            st.info.namespaced = scoped if scoped is not None else namespaced.get((f"{g}/{v}" if g else v, kind), False)
-            retyped[(g, v, plural)] = st
-        builder.types = retyped
-        builder.warnings += reader.warnings
-        sv = reader.server_version or {}
-        git = str(sv.get("gitVersion", ""))
-        major, minor = parse_version(git)
-        cluster = ClusterInfo(name=cluster_name or Path(path).name, git_version=git, major=major if git else "", minor=minor if git else "",
-                              platform=str(sv.get("platform", "")))
-        header = ArtifactHeader(kind="Inventory", mode="offline", source=str(path))
-        out = _objects_target(objects_path)
-        inv = builder.build(header=header, cluster=cluster, objects_path=out, dedupe=True)
-    finally:
-        builder.cleanup()
+    with gc_paused():  # as in collect_inventory
+        objs, reader = read_dump(path)
+        builder = InventoryBuilder(rules or load_rules(), namespaces=namespaces, exclude=exclude)
+        try:
+            units: dict[tuple[str, str], Any] = {}
+            namespaced: dict[tuple[str, str], bool] = {}
+            for o in objs:
+                av, kind = str(o["apiVersion"]), str(o["kind"])
+                key = (av, kind)
+                u = units.get(key)
+                if u is None:
+                    g = group_of(av)
+                    u = units[key] = builder.unit(g, av.rsplit("/", 1)[-1], f"\0{kind}", kind, False)
+                if (o.get("metadata") or {}).get("namespace"):
+                    namespaced[key] = True
+                u.add(o)
+            if not units:
+                raise InputError("no Kubernetes objects found in the dump", path=str(path))
+            for u in units.values():
+                u.done()
+            # resource names: from the dump's own CRDs, else kubectl's plural guess
+            crd = {(c.group, c.kind): (c.plural, c.scope == "Namespaced") for c in builder.summ.crds}
+            retyped = {}
+            for (g, v, res), st in builder.types.items():
+                kind = res[1:]
+                plural, scoped = crd.get((g, kind), (guess_plural(kind), None))
+                st.info.resource = plural
+                st.info.namespaced = scoped if scoped is not None else namespaced.get((f"{g}/{v}" if g else v, kind), False)
+                retyped[(g, v, plural)] = st
+            builder.types = retyped
+            builder.warnings += reader.warnings
+            sv = reader.server_version or {}
+            git = str(sv.get("gitVersion", ""))
+            major, minor = parse_version(git)
+            cluster = ClusterInfo(name=cluster_name or Path(path).name, git_version=git, major=major if git else "", minor=minor if git else "",
+                                  platform=str(sv.get("platform", "")))
+            header = ArtifactHeader(kind="Inventory", mode="offline", source=str(path))
+            out = _objects_target(objects_path)
+            inv = builder.build(header=header, cluster=cluster, objects_path=out, dedupe=True)
+        finally:
+            builder.cleanup()
     return inv, out
 
 

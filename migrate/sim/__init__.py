@@ -102,6 +102,11 @@ class SimServer:
     def port(self) -> int:
         return int(self.url.rsplit(":", 1)[1])
 
+    @property
+    def users(self) -> dict:
+        """The extra identities by token (``migrate.sim.rbac.User``); replace entries to change rules live."""
+        return self._api.users if self._api is not None else {}
+
     def stop(self) -> None:
         if self._api is not None:
             self._api.stop()
@@ -126,8 +131,15 @@ def start(
     host: str = "127.0.0.1",
     kubeconfig_out: str | Path | None = None,
     name: str | None = None,
+    users: dict | None = None,
 ) -> SimServer:
-    """Load ``cluster`` and serve it; the caller must ``stop()`` the result (or use ``serve``)."""
+    """Load ``cluster`` and serve it; the caller must ``stop()`` the result (or use ``serve``).
+
+    ``users``: extra bearer tokens with an identity and allow/deny rules, e.g.
+    ``{"token-x": {"user": "system:serviceaccount:shop:reader", "deny": [{"verb": "list", "resource": "secrets"}]}}``
+    (see ``migrate.sim.rbac``); requests they may not make get the real 403 Forbidden.
+    """
+    from migrate.errors import InputError
     from migrate.sim.catalogue import Catalogue
     from migrate.sim.kubeconfig import write_kubeconfig
     from migrate.sim.server import ApiServer, load_version
@@ -153,8 +165,12 @@ def start(
     workdir = Path(tempfile.mkdtemp(prefix=f"distroshift-sim-{cname}-"))
     certs = make_certs(cname, ("127.0.0.1", "localhost") if host in ("127.0.0.1", "localhost") else (host,))
     ctx = certs.server_context(workdir)
-    api = ApiServer(store, catalogue, name=cname, version_info=version, token=token, host=host, port=port,
-                    ssl_context=ctx)
+    try:
+        api = ApiServer(store, catalogue, name=cname, version_info=version, token=token, host=host, port=port,
+                        ssl_context=ctx, users=users)
+    except ValueError as e:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise InputError(str(e)) from None
     api.start()
     kc = Path(kubeconfig_out) if kubeconfig_out else workdir / "kubeconfig"
     write_kubeconfig(kc, cname, api.url, certs.ca_pem, api.token)

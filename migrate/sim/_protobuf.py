@@ -2,9 +2,10 @@
 
 helm stores releases through client-go typed clients whose requests carry
 ``Content-Type: application/vnd.kubernetes.protobuf``. The real apiserver decodes any kind; the
-simulator decodes the envelope (``k8s\\0`` + runtime.Unknown) and the kinds helm writes — Secret and
-ConfigMap with their ObjectMeta — into the same dict a JSON body would give. Field numbers are
-those of k8s.io/api core/v1 generated.proto. Anything else stays 415.
+simulator decodes the envelope (``k8s\\0`` + runtime.Unknown), the kinds helm writes — Secret and
+ConfigMap with their ObjectMeta — and kubectl's SelfSubjectAccessReview (``auth can-i``) into the
+same dict a JSON body would give. Field numbers are those of k8s.io/api generated.proto. Anything
+else stays 415.
 """
 
 from __future__ import annotations
@@ -166,7 +167,31 @@ def _delete_options(raw: bytes) -> dict:
     return obj
 
 
-_KINDS: dict[tuple[str, str], Callable[[bytes], dict]] = {("v1", "Secret"): _secret, ("v1", "ConfigMap"): _configmap}
+_RESOURCE_ATTRS = {1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name"}
+_NON_RESOURCE_ATTRS = {1: "path", 2: "verb"}
+
+
+def _access_review(raw: bytes) -> dict:
+    """SelfSubjectAccessReview (authorization/v1 generated.proto): what ``kubectl auth can-i`` sends."""
+    obj: dict[str, Any] = {}
+    for f, _, x in _fields(raw):
+        if f == 1:
+            obj["metadata"] = _object_meta(x)
+        elif f == 2:
+            spec: dict[str, Any] = {}
+            for sf, _, sv in _fields(x):
+                names = {1: ("resourceAttributes", _RESOURCE_ATTRS), 2: ("nonResourceAttributes", _NON_RESOURCE_ATTRS)}
+                if sf in names:
+                    key, fields = names[sf]
+                    spec[key] = {fields[af]: av.decode() for af, _, av in _fields(sv) if af in fields}
+            obj["spec"] = spec
+    return obj
+
+
+_KINDS: dict[tuple[str, str], Callable[[bytes], dict]] = {
+    ("v1", "Secret"): _secret, ("v1", "ConfigMap"): _configmap,
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview"): _access_review,
+}
 
 
 def decode_k8s_protobuf(body: bytes) -> dict:

@@ -212,7 +212,7 @@ def request_facts(method: str, path: str, query: dict[str, str]) -> RequestFacts
     name = rest[1] if len(rest) > 1 else ""
     sub = rest[2] if len(rest) > 2 else ""
     if resource == "namespaces":
-        namespace = ""  # the namespace object itself is cluster-scoped
+        namespace = name  # kube's RequestInfo: /namespaces/<ns> is in the namespace <ns> (a list is cluster-wide)
     if query.get("watch") in ("true", "1"):
         watch = True
     verb = {
@@ -396,14 +396,18 @@ class ApiServer:
         port: int = 0,
         ssl_context: ssl.SSLContext,
         faults: Faults | None = None,
+        users: dict | None = None,
     ) -> None:
         from migrate.sim.openapi import OpenAPIDocs
+        from migrate.sim.rbac import parse_users
 
         self.store = store
         self.cat = catalogue
         self.name = name
         self.version_info = version_info
         self.token = token or secrets.token_urlsafe(32)
+        # extra identities with their allow/deny rules (migrate.sim.rbac), by bearer token
+        self.users = parse_users(users)
         self.faults = faults or Faults()
         self.flowschema_uid = str(uuid.uuid4())
         self.prioritylevel_uid = str(uuid.uuid4())
@@ -471,9 +475,19 @@ class ApiServer:
         if not header:
             return "system:anonymous"
         scheme, _, cred = header.partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(cred.strip().encode(), self.token.encode()):
+        if scheme.lower() != "bearer":
+            return None
+        cred = cred.strip()
+        if hmac.compare_digest(cred.encode(), self.token.encode()):
             return ADMIN_USER
+        for token, user in self.users.items():
+            if hmac.compare_digest(cred.encode(), token.encode()):
+                return user.name
         return None
+
+    def user(self, name: str) -> Any:
+        """The rbac.User of an extra identity, or None for the admin (system:masters) and anonymous."""
+        return next((u for u in self.users.values() if u.name == name), None)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -584,11 +598,15 @@ class _Handler(BaseHTTPRequestHandler):
             if user is None:
                 raise HttpError(401, status_body(401, "Unauthorized", "Unauthorized"))
             facts = request_facts(self.command, path, q)
+            self.user = api.user(user)
             if user == "system:anonymous" and not any(
                 path == p or path.startswith(p + "/") for p in _PUBLIC_PATHS
             ):
                 raise HttpError(403, forbidden_status(user, facts),
                                 {"X-Content-Type-Options": "nosniff"})
+            if self.user is not None and not self.user.allows_request(facts):
+                # authorization runs before the object is read: a missing object is 403 too, as recorded
+                raise HttpError(403, forbidden_status(user, facts), {"X-Content-Type-Options": "nosniff"})
             fault = api.faults.take(facts)
             if fault is not None:
                 if fault.delay:
@@ -1214,15 +1232,20 @@ class _Handler(BaseHTTPRequestHandler):
         """Review resources are answered, never stored (the admin is system:masters)."""
         g, r = rt.group, rt.resource
         meta = {"creationTimestamp": None}
+        user = getattr(self, "user", None)
         if g == "authentication.k8s.io" and r == "selfsubjectreviews":
-            return 201, {"kind": "SelfSubjectReview", "apiVersion": rt.api_version, "metadata": meta,
-                         "status": {"userInfo": {"username": ADMIN_USER,
-                                                 "groups": ["system:masters", "system:authenticated"]}}}
+            info = user.user_info() if user is not None else {
+                "username": ADMIN_USER, "groups": ["system:masters", "system:authenticated"]}
+            return 201, {"kind": "SelfSubjectReview", "apiVersion": rt.api_version,
+                         "metadata": {"creationTimestamp": _dt.datetime.now(_dt.timezone.utc).strftime(
+                             "%Y-%m-%dT%H:%M:%SZ")}, "status": {"userInfo": info}}
         if g == "authorization.k8s.io" and r in ("selfsubjectaccessreviews", "subjectaccessreviews",
                                                  "localsubjectaccessreviews"):
             out = dict(obj)
             out["metadata"] = dict(obj.get("metadata") or {}, creationTimestamp=None)
-            out["status"] = {"allowed": True, "reason": ""}
+            subject = user if r == "selfsubjectaccessreviews" else self.server.api.user(
+                str((obj.get("spec") or {}).get("user") or ""))
+            out["status"] = {"allowed": True, "reason": ""} if subject is None else _access_review(subject, obj, ns)
             return 201, out
         if g == "authorization.k8s.io" and r == "selfsubjectrulesreviews":
             out = dict(obj)
@@ -1230,6 +1253,8 @@ class _Handler(BaseHTTPRequestHandler):
             out["status"] = {
                 "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
                 "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}], "incomplete": False}
+            if user is not None:
+                out["status"] = _rules_review(user)
             return 201, out
         if g == "authentication.k8s.io" and r == "tokenreviews":
             out = dict(obj)
@@ -1259,6 +1284,33 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(code, yaml.safe_dump(obj, sort_keys=False).encode(), hdrs, "application/yaml")
         else:
             self._send(code, _dumps(obj, pretty=_b(q.get("pretty"))), hdrs)
+
+
+def _access_review(user: Any, review: dict, ns: str) -> dict:
+    """The status of a (Self)SubjectAccessReview answered from the user's allow/deny rules."""
+    attrs = (review.get("spec") or {}).get("resourceAttributes")
+    if not isinstance(attrs, dict):
+        return {"allowed": True}  # nonResourceAttributes: discovery-like URLs are open to every user
+    resource = str(attrs.get("resource") or "") + (f"/{attrs['subresource']}" if attrs.get("subresource") else "")
+    ok = user.allowed(str(attrs.get("verb") or ""), str(attrs.get("group") or ""), resource,
+                      str(attrs.get("namespace") or ns or ""), str(attrs.get("name") or ""))
+    return {"allowed": True} if ok else {"allowed": False}
+
+
+def _rules_review(user: Any) -> dict:
+    """SelfSubjectRulesReview of a modelled user: its allow rules plus what every user may do."""
+    rules = [{"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
+              "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
+             {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"]}]
+    if user.allow is None:
+        rules.insert(0, {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})
+    else:
+        rules = [r.as_resource_rule() for r in user.allow] + rules
+    return {"resourceRules": rules,
+            "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": [
+                "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz",
+                "/version", "/version/"]}],
+            "incomplete": bool(user.deny)}  # deny rules are not expressible as RBAC rules
 
 
 def _warning(text: str) -> str:

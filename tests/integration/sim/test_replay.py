@@ -37,11 +37,12 @@ SKIP: dict[tuple[str, str], str] = {
         "foreground deletion finishes at once",
     ("04", "duplicate JSON field"): "the recording stores the parsed body, so the duplicate is gone",
     ("08", "too-old"): "watch-cache eviction after >75 s (timing)",
-    ("04", "SA "): "ServiceAccount tokens and RBAC evaluation are not simulated (one admin identity)",
-    ("04", "SelfSubject"): "ServiceAccount tokens and RBAC evaluation are not simulated",
-    ("04", "TokenRequest"): "ServiceAccount tokens are not simulated",
-    ("04", "RoleBinding"): "RBAC evaluation is not simulated",
 }
+# The recording's ServiceAccount rec-err/nobody, played by a simulator user (migrate.sim.rbac) whose
+# rules follow the recorded RBAC: nothing at first, get/list ConfigMaps after the RoleBinding.
+SA_TOKEN = "replay-sa-token"
+SA = {"user": "system:serviceaccount:rec-err:nobody", "allow": []}
+SA_BOUND = dict(SA, allow=[{"verb": ["get", "list"], "resource": "configmaps", "namespace": "rec-err"}])
 VOLATILE = {"uid", "resourceVersion", "creationTimestamp", "continue", "remainingItemCount"}
 # kube-apiserver's anonymous identity: the only exchanges sent without the admin token
 ANON = ("no credentials", "anonymous")
@@ -208,12 +209,15 @@ UNRECORDED_SETUP: dict[tuple[str, str], Callable[[Raw, list[dict]], None]] = {
 
 def test_replay_recorded_exchanges(realdata_dir, sim_cluster, capsys):
     exchanges_dir = realdata_dir / "kube-apiserver-v1.36" / "exchanges"
-    sim = sim_cluster(None, workload_sim=False)
+    from migrate.sim.rbac import parse_users
+
+    sim = sim_cluster(None, workload_sim=False, users={SA_TOKEN: SA})
     store = sim.store
     store.namespace_finalize_delay = store.crd_cleanup_delay = 3600  # run by settle() where the recording waited
     admin = Raw(sim.url, sim.token, str(sim.ca_file))
     anon = Raw(sim.url, None, str(sim.ca_file))
     bad = Raw(sim.url, "not-the-token", str(sim.ca_file))
+    sa = Raw(sim.url, SA_TOKEN, str(sim.ca_file))
     passed, failed, skipped = [], [], []
     revs = Revisions()
     for f in sorted(Path(exchanges_dir).glob("*.jsonl")):
@@ -233,6 +237,10 @@ def test_replay_recorded_exchanges(realdata_dir, sim_cluster, capsys):
             if COMPACTED in title:
                 store.expire_continue_tokens()
             who = bad if "invalid bearer token" in title else anon if any(a in title for a in ANON) else admin
+            if prefix == "04" and title.startswith(("403 SA ", "SA ")):  # requests made with the SA's token
+                who = sa
+            if prefix == "04" and title.startswith("SA after RoleBinding"):
+                sim.users.update(parse_users({SA_TOKEN: SA_BOUND}))
             headers = {k: v for k, v in (req.get("headers") or {}).items() if k in ("accept", "content-type")}
             body = _expand(req.get("body"))
             meta = body.get("metadata") if isinstance(body, dict) else None
