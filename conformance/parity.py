@@ -89,8 +89,8 @@ def check_parity(client: Any, plan: Plan, manifests: list[tuple[str, dict]], inv
         md = obj.get("metadata") or {}
         return objs.get((md.get("namespace") or "", md.get("name", ""))), True
 
-    src_replicas = _source_replicas(plan, inventory)
-    src_pvc_size = _source_pvc_sizes(plan, inventory)
+    src_replicas = _source_values(plan, inventory.workloads, "replicas") if inventory else {}
+    src_pvc_size = _source_values(plan, inventory.pvcs, "size") if inventory else {}
     for rel, obj in manifests:
         ref = ref_str(obj)
         live, served = live_of(obj)
@@ -116,28 +116,14 @@ def _target_key(ref_ns: str | None, name: str, kind: str) -> str:
     return f"{kind}/{ref_ns or ''}/{name}"
 
 
-def _source_replicas(plan: Plan, inv: Inventory | None) -> dict[str, int]:
-    """Target object key -> the replicas the source had (before any quiesce)."""
-    if inv is None:
-        return {}
-    by_src = {w.ref.key: w for w in inv.workloads}
+def _source_values(plan: Plan, infos: list, value: str) -> dict[str, Any]:
+    """Target object key -> `value` of the source object's inventory summary (e.g. replicas before quiesce)."""
+    by_src = {i.ref.key: getattr(i, value) for i in infos}
     out = {}
     for op in plan.objects:
-        w = by_src.get(op.source.key)
-        if w is not None and op.target is not None and w.replicas is not None:
-            out[_target_key(op.target.namespace, op.target.name, op.target.kind)] = w.replicas
-    return out
-
-
-def _source_pvc_sizes(plan: Plan, inv: Inventory | None) -> dict[str, str]:
-    if inv is None:
-        return {}
-    by_src = {p.ref.key: p for p in inv.pvcs}
-    out = {}
-    for op in plan.objects:
-        p = by_src.get(op.source.key)
-        if p is not None and op.target is not None and p.size:
-            out[_target_key(op.target.namespace, op.target.name, "PersistentVolumeClaim")] = p.size
+        v = by_src.get(op.source.key)
+        if v is not None and op.target is not None:
+            out[_target_key(op.target.namespace, op.target.name, op.target.kind)] = v
     return out
 
 

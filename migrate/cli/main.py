@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "migrate.cli.sim_cmd",
     "migrate.cli.inventory_cmd",
     "migrate.cli.plan_cmd",
+    "migrate.cli.assess_cmd",
     "migrate.cli.conformance_cmd",
     "migrate.cli.verify_cmd",
     "migrate.cli.run_cmd",
