@@ -30,43 +30,46 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from migrate.detect import load_rules
         from migrate.inventory import collect_inventory, inventory_from_dump, write_inventory
+        from migrate.inventory.builder import gc_paused
 
         if workers < 1 or workers > 64:
             raise InputError("must be between 1 and 64", field="--workers")
         fmt = output or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
         exclude = [x.strip() for x in (exclude_namespaces or "").split(",") if x.strip()]
-        ruleset = load_rules(rules or [])
-        if from_dump:
-            inv, objects = inventory_from_dump(from_dump, namespaces=namespace, exclude=exclude, rules=ruleset)
-        else:
-            from migrate.cluster import connect
-
-            client = connect(pick(kubeconfig, ctx, "kubeconfig"), pick(context, ctx, "context"))
-            show = fmt == OutputFormat.table and sys.stdout.isatty() and sys.stderr.isatty()
-            if show:
-                inv, objects = _with_progress(lambda cb: collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, progress=cb, rules=ruleset))
+        # the process ends right after: the collector would only re-walk everything it holds (see gc_paused)
+        with gc_paused():
+            ruleset = load_rules(rules or [])
+            if from_dump:
+                inv, objects = inventory_from_dump(from_dump, namespaces=namespace, exclude=exclude, rules=ruleset)
             else:
-                inv, objects = collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, rules=ruleset)
-        if out:
-            write_inventory(inv, out, objects)
-        else:
-            Path(objects).unlink(missing_ok=True)
-        for w in inv.warnings:
-            if w.code == "INVENTORY_INCOMPLETE":
-                sys.stderr.write(f"warning: {w.message}\n")
-        if not inv.complete:
-            sys.stderr.write("warning: the inventory is PARTIAL: some resource types could not be read (see above)\n")
-        if fmt == OutputFormat.table:
-            from migrate.inventory.render import print_table
+                from migrate.cluster import connect
 
-            print_table(inv)
+                client = connect(pick(kubeconfig, ctx, "kubeconfig"), pick(context, ctx, "context"))
+                show = fmt == OutputFormat.table and sys.stdout.isatty() and sys.stderr.isatty()
+                if show:
+                    inv, objects = _with_progress(lambda cb: collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, progress=cb, rules=ruleset))
+                else:
+                    inv, objects = collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, rules=ruleset)
             if out:
-                sys.stderr.write(f"wrote {out}\n")
-        elif fmt == OutputFormat.json:
-            # straight from pydantic: a dict of 100k-object summaries would double peak memory
-            sys.stdout.write(inv.model_dump_json(indent=2) + "\n")
-        else:
-            emit(inv, fmt)
+                write_inventory(inv, out, objects)
+            else:
+                Path(objects).unlink(missing_ok=True)
+            for w in inv.warnings:
+                if w.code == "INVENTORY_INCOMPLETE":
+                    sys.stderr.write(f"warning: {w.message}\n")
+            if not inv.complete:
+                sys.stderr.write("warning: the inventory is PARTIAL: some resource types could not be read (see above)\n")
+            if fmt == OutputFormat.table:
+                from migrate.inventory.render import print_table
+
+                print_table(inv)
+                if out:
+                    sys.stderr.write(f"wrote {out}\n")
+            elif fmt == OutputFormat.json:
+                # straight from pydantic: a dict of 100k-object summaries would double peak memory
+                sys.stdout.write(inv.model_dump_json(indent=2) + "\n")
+            else:
+                emit(inv, fmt)
 
 
 def _with_progress(run):  # type: ignore[no-untyped-def]

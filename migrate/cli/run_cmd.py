@@ -67,4 +67,13 @@ def register(app: typer.Typer) -> None:
                 opts.source_context, opts.target_context = s, t
             return connect(kc, s), connect(kc, t)
 
-        run_playbook(opts, clients=clients, echo=typer.echo)
+        try:
+            run_playbook(opts, clients=clients, echo=typer.echo)
+        except KeyboardInterrupt:
+            import click
+
+            # typer turns a KeyboardInterrupt escaping a command into a silent exit 130; an Abort
+            # reaches cli/main.py, which prints the one "interrupted" line and exits 130
+            verb = "--rollback again finishes the rollback" if rollback else "--resume continues the run"
+            typer.echo(f"interrupted: the state is saved in {state}; {verb}")
+            raise click.exceptions.Abort(f"state saved in {state}; {verb}") from None

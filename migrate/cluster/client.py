@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -304,15 +305,13 @@ def _one_line(e: object) -> str:
     return " ".join(str(e).split())[:300]
 
 
-def connect(kubeconfig: str | None = None, context: str | None = None, *, retry: RetryPolicy | None = None) -> ClusterClient:
+def connect(kubeconfig: str | os.PathLike[str] | None = None, context: str | None = None, *, retry: RetryPolicy | None = None) -> ClusterClient:
     """Build a client from a kubeconfig/context; bad config is an InputError (exit 2), one line."""
     from kubernetes import client as kclient
     from kubernetes import config as kconfig
     from kubernetes.config.config_exception import ConfigException
 
-    import os
-
-    path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+    path = os.fspath(kubeconfig) if kubeconfig else (os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config"))
     first = path.split(os.pathsep)[0]
     if os.pathsep not in path and not os.path.exists(first):
         raise InputError("kubeconfig file not found", path=first)

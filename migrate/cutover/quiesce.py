@@ -1,4 +1,8 @@
-"""Scale source workloads to 0 and suspend CronJobs, remembering exactly what was there; and undo it.
+"""Scale source workloads to 0, suspend CronJobs and park DaemonSets, remembering exactly what was there; and undo it.
+
+DaemonSets cannot be scaled: they are parked the standard way, by adding a nodeSelector no node
+matches (QUIESCE_SELECTOR) to the pod template; their pods are then removed by the controller.
+The original nodeSelector is recorded and put back exactly on rollback.
 
 The originals are recorded (and saved by the caller) *before* anything is changed, and a record
 is never overwritten by a later reading: after a crash half-way through, the cluster shows 0
@@ -13,7 +17,11 @@ from typing import Any, Callable, Iterable
 from migrate.errors import ApiError
 from migrate.models.state import WorkloadRecord
 
-__all__ = ["SCALABLE", "discover", "merge_records", "quiesce", "restore", "describe_change"]
+__all__ = ["SCALABLE", "QUIESCE_SELECTOR", "discover", "merge_records", "quiesce", "restore", "describe_change",
+           "unpark_patch"]
+
+# A node label no node carries: a DaemonSet whose pods require it runs nowhere.
+QUIESCE_SELECTOR = ("distroshift.io/quiesced", "true")
 
 # kind -> API versions to try, newest first (batch/v1beta1 CronJobs below Kubernetes 1.21)
 SCALABLE: dict[str, tuple[str, ...]] = {
@@ -21,6 +29,7 @@ SCALABLE: dict[str, tuple[str, ...]] = {
     "StatefulSet": ("apps/v1",),
     "ReplicaSet": ("apps/v1",),
     "CronJob": ("batch/v1", "batch/v1beta1"),
+    "DaemonSet": ("apps/v1",),
 }
 
 
@@ -54,6 +63,11 @@ def discover(client: Any, namespaces: Iterable[str], kinds: Iterable[str]) -> li
                 if kind == "CronJob":
                     out.append(WorkloadRecord(api_version=res.api_version, kind=kind, namespace=ns, name=name,
                                               suspend=bool((o.get("spec") or {}).get("suspend", False))))
+                elif kind == "DaemonSet":
+                    sel = dict(((((o.get("spec") or {}).get("template") or {}).get("spec") or {}).get("nodeSelector")) or {})
+                    sel.pop(QUIESCE_SELECTOR[0], None)  # parked by an earlier, lost run: not an original
+                    out.append(WorkloadRecord(api_version=res.api_version, kind=kind, namespace=ns, name=name,
+                                              node_selector=sel or None))
                 else:
                     out.append(WorkloadRecord(api_version=res.api_version, kind=kind, namespace=ns, name=name,
                                               replicas=int((o.get("spec") or {}).get("replicas", 1))))
@@ -67,6 +81,12 @@ def merge_records(recorded: list[WorkloadRecord], current: list[WorkloadRecord])
 
 
 def describe_change(r: WorkloadRecord, *, undo: bool = False) -> str:
+    if r.kind == "DaemonSet":
+        k, v = QUIESCE_SELECTOR
+        orig = ",".join(f"{a}={b}" for a, b in sorted((r.node_selector or {}).items())) or "none"
+        if undo:
+            return f"{r.kind} {r.namespace}/{r.name}: nodeSelector back to {orig} (pods return)"
+        return f"{r.kind} {r.namespace}/{r.name}: nodeSelector +{k}={v}, matching no node (pods stop; was {orig})"
     if r.kind == "CronJob":
         if undo:
             return f"{r.kind} {r.namespace}/{r.name}: suspend true -> {str(bool(r.suspend)).lower()}"
@@ -76,12 +96,19 @@ def describe_change(r: WorkloadRecord, *, undo: bool = False) -> str:
     return f"{r.kind} {r.namespace}/{r.name}: replicas {r.replicas} -> 0"
 
 
-def _patch(client: Any, r: WorkloadRecord, body: dict, dry_run: bool) -> bool:
+def unpark_patch(original: dict[str, str] | None) -> tuple[str, Any]:
+    """(patch type, body) putting a DaemonSet's pod nodeSelector back to exactly `original`."""
+    if original:  # JSON patch "add" replaces the whole map (a merge patch would only merge into it)
+        return "json", [{"op": "add", "path": "/spec/template/spec/nodeSelector", "value": dict(original)}]
+    return "merge", {"spec": {"template": {"spec": {"nodeSelector": None}}}}  # none before: remove it
+
+
+def _patch(client: Any, r: WorkloadRecord, body: Any, dry_run: bool, kind: str = "merge") -> bool:
     res = client.resource_for(r.api_version, r.kind)
     if res is None:
         return False
     try:
-        client.patch(res.path(r.namespace, r.name), body, kind="merge", dry_run=dry_run)
+        client.patch(res.path(r.namespace, r.name), body, kind=kind, dry_run=dry_run)
     except ApiError as e:
         if e.status == 404:  # deleted by someone else meanwhile: nothing to scale
             return False
@@ -96,7 +123,10 @@ def quiesce(client: Any, records: list[WorkloadRecord], *, dry_run: bool = False
     for r in records:
         if r.quiesced:
             continue
-        if r.kind == "CronJob":
+        if r.kind == "DaemonSet":
+            k, v = QUIESCE_SELECTOR
+            body = {"spec": {"template": {"spec": {"nodeSelector": {k: v}}}}}  # merge: keeps the other keys
+        elif r.kind == "CronJob":
             if r.suspend:
                 r.quiesced = True  # already suspended by its owner; rollback leaves it suspended
                 continue
@@ -121,11 +151,14 @@ def restore(client: Any, records: list[WorkloadRecord], *, dry_run: bool = False
     for r in records:
         if r.restored:
             continue
-        if r.kind == "CronJob":
+        kind = "merge"
+        if r.kind == "DaemonSet":
+            kind, body = unpark_patch(r.node_selector)
+        elif r.kind == "CronJob":
             body = {"spec": {"suspend": bool(r.suspend)}}
         else:
             body = {"spec": {"replicas": r.replicas}}
-        if _patch(client, r, body, dry_run):
+        if _patch(client, r, body, dry_run, kind):
             actions.append(describe_change(r, undo=True))
         if not dry_run:
             r.restored = True

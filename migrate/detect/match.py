@@ -196,10 +196,10 @@ def hits(m: dict[str, Any], f: Facts) -> Iterator[Hit]:
     elif "package" in m:
         for p in f.packages:
             if package_name_matches(m["package"], p.name):
-                yield Hit("object", f"{p.type} {p.ref.namespace}/{p.ref.name} ({p.name} {p.version or ''})".strip(), str(p.ref), p.version, p.target_namespace)
+                yield Hit("object", f"{p.type} {p.ref.namespace}/{p.ref.name} ({p.name} {p.version or ''})".strip(), str(p.ref), _version(m, p.version), p.target_namespace)
         for h in f.helm_releases:
             if _full(m["package"], h.chart):
-                yield Hit("object", f"helm release {h.namespace}/{h.name} (chart {h.chart} {h.chart_version})", f"Secret/{h.namespace}/{h.secret}", h.chart_version, h.namespace)
+                yield Hit("object", f"helm release {h.namespace}/{h.name} (chart {h.chart} {h.chart_version})", f"Secret/{h.namespace}/{h.secret}", _version(m, h.chart_version), h.namespace)
     elif "priority_class" in m:
         for o in f.notable.get("scheduling.k8s.io/PriorityClass", []):
             name = (o.get("metadata") or {}).get("name", "")

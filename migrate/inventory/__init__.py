@@ -111,7 +111,13 @@ def inventory_from_dump(
                     u = units[key] = builder.unit(g, av.rsplit("/", 1)[-1], f"\0{kind}", kind, False)
                 if (o.get("metadata") or {}).get("namespace"):
                     namespaced[key] = True
-                u.add(o)
+                try:
+                    u.add(o)
+                except (TypeError, ValueError) as e:  # e.g. YAML-only values (!!binary, !!set) that JSON cannot hold
+                    md = o.get("metadata") or {}
+                    where = f"{kind} {md.get('namespace') + '/' if md.get('namespace') else ''}{md.get('name', '?')}"
+                    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                    raise InputError(f"{where} cannot be read: {first[:200]}", path=str(path)) from None
             if not units:
                 raise InputError("no Kubernetes objects found in the dump", path=str(path))
             for u in units.values():

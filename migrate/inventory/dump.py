@@ -31,9 +31,21 @@ MAX_TOTAL_BYTES = 8 << 30  # everything read from a tarball
 MAX_MEMBERS = 500_000
 _SUFFIXES = (".yaml", ".yml", ".json")
 try:
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML read the way kubectl/the apiserver read it (sigs.k8s.io/yaml over yaml.v2): an unquoted
+    timestamp (`creationTimestamp: 2024-01-06T08:00:00Z`) stays a string, not a datetime that JSON
+    cannot hold."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
 
 DumpObject = dict[str, Any]
 _SELFLINK = re.compile(r"^/(?:api|apis/([^/]+))/([^/]+)/")

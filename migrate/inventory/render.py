@@ -61,8 +61,8 @@ def _pct(x: float) -> str:
 
 def _kv(title: str) -> Table:
     t = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1), expand=False)
-    t.add_column(style="bold", no_wrap=True, width=14)
-    t.add_column(overflow="fold", max_width=WIDTH - 18)
+    t.add_column(style="bold", no_wrap=True, width=16)  # "workload (20000)" at scale
+    t.add_column(overflow="fold", max_width=WIDTH - 20)
     return t
 
 

@@ -255,10 +255,8 @@ def rollback_run(
             state.rollback.actions.append(f"deleted {a.kind} {a.namespace or ''}/{a.name} from the target")
             save()
             crash_point(f"rollback:{n}")
-        if state.engine == "velero" and state.target_namespaces_before is not None and state.plan_dir:
-            echo("    velero restores are removed namespace by namespace: delete the target namespaces this run "
-                 "created if you want them gone (they did not exist before the run): "
-                 + ", ".join(sorted(_velero_namespaces(state))))
+        if state.engine == "velero":
+            removed += _remove_velero_restored(opts, state, target, echo, save)
         echo(f"    target: removed {removed} object(s) created by this run (pre-existing objects untouched)")
     if not opts.dry_run:
         state.rollback.finished_at = now_utc()
@@ -269,15 +267,42 @@ def rollback_run(
     return state
 
 
-def _velero_namespaces(state: RunState) -> set[str]:
-    from migrate.models.io import read_artifact
-    from migrate.models.plan import Plan
-    from pathlib import Path
+def _remove_velero_restored(opts, state: RunState, target, echo, save) -> int:
+    """Delete what this run's velero restores created: objects labelled velero.io/restore-name with
+    one of the run's restore names, minus those on the target before the first restore."""
+    from migrate.cutover.velero_cleanup import RESTORE_LABEL, delete_order, object_key, restored_objects
 
-    p = Path(state.plan_dir or ".")
-    try:
-        plan = read_artifact(p / "plan.json" if p.is_dir() else p, Plan)
-    except DistroshiftError:
-        return set()
-    before = set(state.target_namespaces_before or [])
-    return {n.target for n in plan.namespaces if n.migrate and n.target not in before}
+    names = sorted({s.data["restore"] for s in state.steps if s.data.get("restore")})
+    if not names:
+        echo("    target: no velero restore was started by this run")
+        return 0
+    before = set(state.target_objects_before or [])
+    found = restored_objects(target, names)
+    mine, kept = [], []
+    for r, o in found:
+        md = o.get("metadata") or {}
+        if md.get("deletionTimestamp"):
+            continue  # already being deleted (a resumed rollback)
+        key = object_key(r.group, r.kind, md.get("namespace") if r.namespaced else None, md.get("name", ""))
+        (kept if key in before else mine).append((r, o, key))
+    echo(f"    target: {len(found)} object(s) labelled {RESTORE_LABEL} in ({', '.join(names)})")
+    for _r, _o, key in kept:
+        echo(f"    kept {key}: it existed before this run (velero only relabelled/updated it)")
+    removed = 0
+    order = delete_order([(r, o) for r, o, _k in mine])
+    for n, (r, o) in enumerate(order, start=1):
+        md = o.get("metadata") or {}
+        ns = md.get("namespace") if r.namespaced else None
+        what = f"{r.kind} {ns + '/' if ns else ''}{md.get('name')}"
+        if opts.dry_run:
+            echo(f"    would delete {what} from the target (restored by velero in this run)")
+            continue
+        resp = target.request("DELETE", r.path(ns, md.get("name")), query={"propagationPolicy": "Background"})
+        if resp.status >= 400 and resp.status != 404:
+            raise GateFailed(f"could not delete {what} from the target: HTTP {resp.status}")
+        removed += 1
+        if state.rollback is not None:
+            state.rollback.actions.append(f"deleted {what} from the target (velero restore of this run)")
+        save()
+        crash_point(f"rollback:velero:{n}")
+    return removed

@@ -34,7 +34,10 @@ class InventoryParams(Model):
 
 
 class PlanParams(Model):
-    target_profile: str | None = None  # passed to migrate.plan.build_plan when it has to build one
+    # passed to migrate.plan.build_plan when the run builds the plan (no --plan)
+    target_profile: str | None = None  # default: the playbook's target distro, else upstream kubeadm
+    registry_map: dict[str, str] = {}  # source registry -> mirror the target can pull from
+    namespace_map: dict[str, str] = {}  # source namespace -> target namespace
 
 
 class InstallAddonsParams(Model):
@@ -53,11 +56,13 @@ class PreStageParams(BackupParams):
 
 
 class QuiesceParams(Model):
-    kinds: list[Literal["Deployment", "StatefulSet", "ReplicaSet", "CronJob"]] = [
+    # DaemonSets are parked with a nodeSelector no node matches (they cannot be scaled)
+    kinds: list[Literal["Deployment", "StatefulSet", "ReplicaSet", "CronJob", "DaemonSet"]] = [
         "Deployment",
         "StatefulSet",
         "ReplicaSet",
         "CronJob",
+        "DaemonSet",
     ]
 
 

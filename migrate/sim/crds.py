@@ -149,9 +149,7 @@ class CrdMixin:
                     partial: bool = False) -> tuple[dict, list[str]]:
         """Schema validation + deprecation warning for a custom resource."""
         v = self.catalogue.crd_version(rt) or {}
-        warnings: list[str] = []
-        if v.get("deprecated"):
-            warnings.append(v.get("deprecationWarning") or f"{rt.api_version} {rt.kind} is deprecated")
+        warnings = self.crd_warnings(rt)
         schema = (v.get("schema") or {}).get("openAPIV3Schema")
         body = _apply_schema_defaults(body, schema)
         if not partial:
@@ -165,6 +163,18 @@ class CrdMixin:
         if not rt.is_crd:
             return []
         v = self.catalogue.crd_version(rt) or {}
-        if v.get("deprecated"):
-            return [v.get("deprecationWarning") or f"{rt.api_version} {rt.kind} is deprecated"]
-        return []
+        if not v.get("deprecated"):
+            return []
+        if v.get("deprecationWarning"):
+            return [v["deprecationWarning"]]
+        # apiextensions' default names the highest-priority served version that is not deprecated
+        msg = f"{rt.api_version} {rt.kind} is deprecated"
+        crd = self.catalogue.crd_object(rt.crd) or {}
+        others = [x.get("name", "") for x in (crd.get("spec") or {}).get("versions") or []
+                  if x.get("served") and not x.get("deprecated") and x.get("name") != rt.version]
+        if others:
+            from .catalogue import _version_priority
+
+            best = sorted(others, key=_version_priority)[0]
+            msg += f"; use {rt.group}/{best} {rt.kind}"
+        return [msg]

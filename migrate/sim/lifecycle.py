@@ -6,6 +6,7 @@ import threading
 import uuid
 from typing import Any
 
+from . import patching
 from .catalogue import ResourceType
 from .metadata import _order_top, now_rfc3339
 from .statuses import (
@@ -299,26 +300,82 @@ class LifecycleMixin:
 
     def _finalize_namespace(self, ns: str) -> None:
         """The namespace controller: delete the contents, then drop the ``kubernetes`` finalizer."""
-        for (group, resource), t in list(self._tables.items()):
-            if not t.namespaced:
-                continue
-            rt = self.catalogue.preferred(group, resource)
-            if rt is None:
-                continue
-            for name in list(t.by_ns.get(ns, [])):
-                o = t.objs.get(f"{ns}/{name}")
-                if o is not None and not o["metadata"].get("deletionTimestamp"):
-                    self._delete_locked(rt, o, "Background", False)
+        # one pass writes the conditions once, at its end (not after every object it removes)
+        self._ns_in_pass = ns
+        try:
+            for (group, resource), t in list(self._tables.items()):
+                if not t.namespaced:
+                    continue
+                rt = self.catalogue.preferred(group, resource)
+                if rt is None:
+                    continue
+                for name in list(t.by_ns.get(ns, [])):
+                    o = t.objs.get(f"{ns}/{name}")
+                    if o is not None and not o["metadata"].get("deletionTimestamp"):
+                        self._delete_locked(rt, o, "Background", False)
+        finally:
+            self._ns_in_pass = None
         self._maybe_finish_namespace(ns)
 
     def _maybe_finish_namespace(self, ns: str) -> None:
         nst = self._table(self._ns_rt())
         nso = nst.objs.get(ns)
-        if nso is None or not nso["metadata"].get("deletionTimestamp"):
+        if nso is None or not nso["metadata"].get("deletionTimestamp") or self._ns_in_pass == ns:
             return
         if not (nso.get("spec") or {}).get("finalizers"):
             return  # emptied before DELETE: stays Terminating until deleted again (as recorded)
-        for t in self._tables.values():
-            if t.namespaced and t.by_ns.get(ns):
-                return
-        self._purge(self._ns_rt(), nso)
+        if self._write_namespace_conditions(ns):
+            return
+        self._purge(self._ns_rt(), nst.objs[ns])
+
+    def _write_namespace_conditions(self, ns: str) -> bool:
+        """The namespace controller's status.conditions on a terminating namespace (its five recorded
+        conditions, written as kube-controller-manager via /status). True while content remains."""
+        remaining: dict[str, int] = {}
+        finalizers: dict[str, int] = {}
+        for (group, resource), t in self._tables.items():
+            if not t.namespaced:
+                continue
+            for name in t.by_ns.get(ns, []):
+                o = t.objs.get(f"{ns}/{name}")
+                if o is None:
+                    continue
+                gr = f"{resource}.{group}"  # the controller prints "configmaps." for the core group
+                remaining[gr] = remaining.get(gr, 0) + 1
+                for f in o["metadata"].get("finalizers") or []:
+                    finalizers[f] = finalizers.get(f, 0) + 1
+        content = (("True", "SomeResourcesRemain", "Some resources are remaining: " + ", ".join(
+            f"{gr} has {n} resource instances" for gr, n in sorted(remaining.items())))
+            if remaining else ("False", "ContentRemoved", "All content successfully removed"))
+        fins = (("True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: " + ", ".join(
+            f"{f} in {n} resource instances" for f, n in sorted(finalizers.items())))
+            if finalizers else ("False", "ContentHasNoFinalizers", "All content-preserving finalizers finished"))
+        wanted = [
+            ("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered"),
+            ("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions",
+             "All legacy kube types successfully parsed"),
+            ("NamespaceDeletionContentFailure", "False", "ContentDeleted",
+             "All content successfully deleted, may be waiting on finalization"),
+            ("NamespaceContentRemaining", *content),
+            ("NamespaceFinalizersRemaining", *fins),
+        ]
+        ns_rt = self._ns_rt()
+        cur = self._table(ns_rt).objs[ns]
+        old = {c.get("type"): c for c in (cur.get("status") or {}).get("conditions") or []}
+        now = now_rfc3339()
+        conditions = []
+        for ctype, st, reason, message in wanted:
+            prev = old.get(ctype) or {}
+            # a condition keeps its lastTransitionTime while its status stays the same
+            since = prev.get("lastTransitionTime") if prev.get("status") == st else None
+            conditions.append({"type": ctype, "status": st, "lastTransitionTime": since or now,
+                               "reason": reason, "message": message})
+        if [old.get(c["type"]) for c in conditions] != conditions:
+            new = copy.deepcopy(cur)
+            new.setdefault("status", {})["conditions"] = conditions
+            new["metadata"]["managedFields"] = patching.updated_managed_fields(
+                cur["metadata"].get("managedFields") or [], manager="kube-controller-manager", old=cur, new=new,
+                node=self._node(ns_rt), schema=self.schema, api_version="v1", subresource="status", now=now,
+                include_status=True)
+            self._commit(ns_rt, _order_top(new), cur, "MODIFIED")
+        return bool(remaining)

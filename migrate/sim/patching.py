@@ -31,7 +31,8 @@ class PatchError(Exception):
 
 class Schema:
     """Resolves schema nodes (compact OpenAPI: r=ref, t=type, p=props, i=items, a=additionalProperties,
-    lt=list-type, k=list-map-keys, pmk=patch-merge-key, ps=patch-strategy, mt=map-type, req=required)."""
+    lt=list-type, k=list-map-keys, kd=defaults of list-map keys, pmk=patch-merge-key, ps=patch-strategy,
+    mt=map-type, req=required)."""
 
     def __init__(self, data: dict) -> None:
         self.roots: dict[str, str] = data["roots"]
@@ -106,6 +107,11 @@ def crd_schema_node(schema: dict | None) -> dict | None:
             out["lt"] = s["x-kubernetes-list-type"]
         if "x-kubernetes-list-map-keys" in s:
             out["k"] = s["x-kubernetes-list-map-keys"]
+            item_props = (s.get("items") or {}).get("properties") or {} if isinstance(s.get("items"), dict) else {}
+            kd = {k: item_props[k]["default"] for k in out["k"]
+                  if isinstance(item_props.get(k), dict) and "default" in item_props[k]}
+            if kd:
+                out["kd"] = kd
         if "x-kubernetes-map-type" in s:
             out["mt"] = s["x-kubernetes-map-type"]
         if s.get("x-kubernetes-preserve-unknown-fields"):
@@ -281,6 +287,11 @@ def strategic_merge(original: Any, patch: Any, node: dict | None, schema: Schema
             continue
         if key.startswith("$deleteFromPrimitiveList/"):
             field = key.split("/", 1)[1]
+            if _merge_key(schema.child(node, field)) is None:
+                # only merge-strategy lists know the directive; elsewhere it stays an unknown field
+                # (the real server then warns 'unknown field "...$deleteFromPrimitiveList/command"')
+                out[key] = copy.deepcopy(pv)
+                continue
             if isinstance(out.get(field), list) and isinstance(pv, list):
                 out[field] = [v for v in out[field] if v not in pv]
             continue
@@ -349,7 +360,8 @@ def _merge_list(cur: list, patch: list, key: str, item_node: dict | None, schema
                 out.pop(idx)
             continue
         if idx is None:
-            new_items.append(_strip_directives(copy.deepcopy(item)))
+            # a new item is merged into nothing, so its directives are interpreted (or kept, when unknown)
+            new_items.append(strategic_merge({}, item, item_node, schema))
         else:
             out[idx] = strategic_merge(out[idx], item, item_node, schema)
     # the real server puts items that are new to the list first
@@ -401,8 +413,16 @@ def _list_keys(node: dict | None) -> list[str] | None:
     return None
 
 
-def _key_pe(item: dict, keys: list[str]) -> str:
-    return "k:" + json.dumps({k: item.get(k) for k in sorted(keys) if k in item}, separators=(",", ":"))
+def _key_pe(item: dict, keys: list[str], defaults: dict | None = None) -> str:
+    """The item's path element. A missing key field takes its schema default (``kd``), as the real
+    server's structured merge does: an applied ``{containerPort: 80}`` is the stored ``{80, TCP}``."""
+    ident = {}
+    for k in sorted(keys):
+        if k in item:
+            ident[k] = item[k]
+        elif defaults and k in defaults:
+            ident[k] = defaults[k]
+    return "k:" + json.dumps(ident, separators=(",", ":"))
 
 
 class FieldSet:
@@ -448,9 +468,10 @@ class FieldSet:
                 if not present and not self.apply:
                     self.paths.add(path)
                 item_node = schema.items(node)
+                kd = node.get("kd") if node else None
                 for item in v:
                     if keys and isinstance(item, dict):
-                        pe = _key_pe(item, keys)
+                        pe = _key_pe(item, keys, kd)
                         self._walk(path + (pe,), item, item_node, schema, False)
                         self.paths.add(path + (pe,))
                     elif not keys:
@@ -596,12 +617,14 @@ def structured_merge(live: Any, config: Any, node: dict | None, schema: Schema) 
         keys = _list_keys(node)
         if keys:
             item_node = schema.items(node)
+            kd = node.get("kd") if node else None
             out = [copy.deepcopy(x) for x in live]
             for item in config:
                 if not isinstance(item, dict):
                     continue
-                pe = _key_pe(item, keys)
-                idx = next((i for i, o in enumerate(out) if isinstance(o, dict) and _key_pe(o, keys) == pe), None)
+                pe = _key_pe(item, keys, kd)
+                idx = next((i for i, o in enumerate(out) if isinstance(o, dict) and _key_pe(o, keys, kd) == pe),
+                           None)
                 if idx is None:
                     out.append(copy.deepcopy(item))
                 else:
@@ -619,7 +642,11 @@ def structured_merge(live: Any, config: Any, node: dict | None, schema: Schema) 
 def remove_paths(obj: dict, paths: Iterable[Path]) -> dict:
     """Delete the fields at ``paths`` (deepest first) from a copy of ``obj``."""
     obj = copy.deepcopy(obj)
-    for p in sorted(paths, key=len, reverse=True):
+    paths = set(paths)
+    # a removed list item or map takes its children with it; removing a child first would change a
+    # keyed item's identity (its key fields) so the item itself could no longer be found
+    outer = [p for p in paths if not any(p[:i] in paths for i in range(1, len(p)))]
+    for p in sorted(outer, key=len, reverse=True):
         _remove_path(obj, list(p))
     return obj
 

@@ -523,7 +523,8 @@ class _Handler(BaseHTTPRequestHandler):
             lines.append(f"Content-Type: {content_type}")
         for k, v in hdrs.items():
             if k == "Warning" and isinstance(v, list):
-                for w in v:
+                # the apiserver's warning recorder drops exact duplicates
+                for w in dict.fromkeys(v):
                     lines.append(f"Warning: {w}")
             else:
                 lines.append(f"{k}: {v}")
@@ -587,6 +588,8 @@ class _Handler(BaseHTTPRequestHandler):
     # -- entry --------------------------------------------------------------------------------------
     def _dispatch(self) -> None:
         self.audit_id = str(uuid.uuid4())
+        # warnings every response to this request carries, errors included (deprecated CR versions)
+        self.req_warnings: list[str] = []
         api = self.server.api
         split = urlsplit(self.path)
         path = split.path or "/"
@@ -628,12 +631,16 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             self._route(path, q, body)
         except HttpError as e:
+            if self.req_warnings and not isinstance(e.body, str):
+                e.headers = dict(e.headers or {}, Warning=list(self.req_warnings))
             self._send_error(e)
         except Exception as e:  # noqa: BLE001 - a bug must still answer like an apiserver would
             code = getattr(e, "code", None)
             sbody = getattr(e, "body", None)
             if isinstance(code, int) and isinstance(sbody, dict):  # the store's StatusError
-                self._send_status(sbody)
+                warns = list(self.req_warnings) + [
+                    x if x.startswith("299 ") else _warning(x) for x in getattr(e, "warnings", None) or []]
+                self._send_status(sbody, {"Warning": warns} if warns else None)
                 return
             log.exception("simulator error on %s %s", self.command, self.path)
             self._send_status(status_body(500, "InternalError", f"Internal error occurred: {e}",
@@ -830,6 +837,7 @@ class _Handler(BaseHTTPRequestHandler):
         if q.get("watch") in ("true", "1"):
             watch = True
         warnings = self._deprecation_warnings(rt)
+        self.req_warnings = list(warnings)
         if sub:
             return self._subresource(rt, namespace, name, sub, q, body, warnings)
         m = self.command
@@ -872,6 +880,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._delete_collection(rt, namespace, q, body, warnings)
         raise _method_not_allowed()
 
+    def _to_table(self, rt: Any, items_or_obj: Any, **kw: Any) -> dict:
+        """A Table; custom resources get their CRD version's printer columns (or the default Age)."""
+        api = self.server.api
+        if getattr(rt, "crd", ""):
+            kw["crd_version"] = api.cat.crd_version(rt) or {}
+        return api.tables().to_table(rt, items_or_obj, **kw)
+
     @staticmethod
     def _need_verb(rt: Any, verb: str) -> None:
         if verb not in rt.verbs:
@@ -880,6 +895,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _deprecation_warnings(self, rt: Any) -> list[str]:
         if not getattr(rt, "crd", ""):
             return []
+        store_warnings = getattr(self.server.api.store, "crd_warnings", None)
+        if callable(store_warnings):
+            return [_warning(w) for w in store_warnings(rt)]
         try:
             ver = self.server.api.cat.crd_version(rt) or {}
         except Exception:  # noqa: BLE001
@@ -1097,7 +1115,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         hdrs = {"Warning": warnings} if warnings else None
         if fmt == "table":
-            table = self.server.api.tables().to_table(
+            table = self._to_table(
                 rt, body.get("items") or [], include_object=q.get("includeObject") or "Metadata", version=ver,
                 list_meta=body.get("metadata"))
             return self._json(200, table, hdrs)
@@ -1133,7 +1151,7 @@ class _Handler(BaseHTTPRequestHandler):
             obj = ev.get("object")
             if ev.get("type") in ("ADDED", "MODIFIED", "DELETED") and isinstance(obj, dict):
                 if fmt == "table":
-                    return {"type": ev["type"], "object": self.server.api.tables().to_table(
+                    return {"type": ev["type"], "object": self._to_table(
                         rt, obj, include_object=include, version=ver)}
                 if fmt == "pom":
                     return {"type": ev["type"], "object": _pom(obj, ver)}
@@ -1272,8 +1290,7 @@ class _Handler(BaseHTTPRequestHandler):
                        warnings: list[str]) -> None:
         hdrs = {"Warning": warnings} if warnings else None
         if fmt == "table" and obj.get("kind") != "Status":
-            table = self.server.api.tables().to_table(rt, obj, include_object=q.get("includeObject") or "Metadata",
-                                                      version=ver)
+            table = self._to_table(rt, obj, include_object=q.get("includeObject") or "Metadata", version=ver)
             return self._json(code, table, hdrs)
         if fmt == "pom" and obj.get("kind") != "Status":
             return self._json(code, _pom(obj, ver), hdrs)

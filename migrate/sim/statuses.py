@@ -16,6 +16,7 @@ class StatusError(Exception):
         self.code = code
         self.body = body
         self.headers = headers or {}
+        self.warnings: list[str] = []  # Warning texts to send with the error (e.g. unknown fields)
 
 
 def status(code: int, reason: str | None, message: str, details: dict | None = None, **extra: Any) -> dict:

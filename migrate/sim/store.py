@@ -73,6 +73,7 @@ class Store(ListMixin, WatchMixin, WriteMixin, ScaleMixin, LifecycleMixin, CrdMi
         # DELETE; meanwhile the CRD is Terminating and creating its CRs is forbidden. 0 = synchronously.
         self.crd_cleanup_delay = 1.0
         self._pending: dict[tuple[str, str], threading.Timer] = {}
+        self._ns_in_pass: str | None = None  # the namespace the namespace controller is emptying now
         self._closed = False
         self.workload_sim = workload_sim
         self._never_ready: list[str] = []

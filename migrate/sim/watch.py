@@ -11,6 +11,24 @@ from .statuses import err_method_not_allowed, status
 from .selectors import FieldSelector, LabelSelector
 
 
+# kube-apiserver's watch cache sends a watcher a BOOKMARK once a minute, and one last time 2 s before
+# its timeoutSeconds deadline (recorded: timeoutSeconds=5 -> a BOOKMARK ~3.6 s in, the end at 5 s;
+# timeoutSeconds=8 -> ~5.9 s). A watch shorter than 2 s gets none.
+BOOKMARK_FREQUENCY = 60.0
+BOOKMARK_BEFORE_DEADLINE = 2.0
+
+
+def _next_bookmark(now: float, deadline: float | None, frequency: float) -> float | None:
+    """When the next BOOKMARK is due, or None when no more will be sent before the deadline."""
+    heartbeat = now + frequency
+    if deadline is None:
+        return heartbeat
+    last_call = deadline - BOOKMARK_BEFORE_DEADLINE
+    if last_call <= now:
+        return None
+    return min(heartbeat, last_call)
+
+
 class WatchMixin:
     """Store methods: watches (mixed into ``Store``)."""
 
@@ -23,8 +41,10 @@ class WatchMixin:
 
         Option errors are raised before the first event (call ``next()`` once or use ``open_watch``).
         Without a resourceVersion (or "0") current objects come first as ADDED; with
-        ``send_initial_events`` they are followed by the ``k8s.io/initial-events-end`` BOOKMARK. A
-        resourceVersion older than the event log gives one ERROR event (410 Expired) and the end.
+        ``send_initial_events`` (or with bookmarks and no resourceVersion at all) they are followed by
+        the ``k8s.io/initial-events-end`` BOOKMARK. With ``allow_bookmarks`` a BOOKMARK comes every
+        ``bookmark_interval`` (60 s) and once 2 s before ``timeout_s``. A resourceVersion older than
+        the event log gives one ERROR event (410 Expired) and the end.
         """
         it = self.open_watch(rt, ns, label_selector=label_selector, field_selector=field_selector,
                              resource_version=resource_version, send_initial_events=send_initial_events,
@@ -42,6 +62,11 @@ class WatchMixin:
             raise err_method_not_allowed()
         lsel, fsel = self._selectors(rt, label_selector, field_selector)
         self._check_list_options(resource_version, resource_version_match, send_initial_events, True)
+        # Without a resourceVersion (not even "0") the real v1.36 server serves the watch like a
+        # WatchList: with bookmarks allowed, the current objects end with the initial-events-end
+        # BOOKMARK (recorded on a namespace watch, 08-watch.jsonl).
+        initial_end = bool(send_initial_events) or (
+            send_initial_events is None and resource_version in (None, "") and allow_bookmarks)
         with self._lock:
             self._check_crd_alive(rt)
             if resource_version not in (None, "", "0"):
@@ -59,7 +84,7 @@ class WatchMixin:
                     oldest = t.event_rvs[0] if t.event_rvs else self._rv
                     too_old = {"type": "ERROR", "object": status(
                         410, "Expired", f"too old resource version: {start_rv} ({oldest - 1})")}
-        return self._watch_iter(rt, t, ns, lsel, fsel, initial, start_rv, too_old, bool(send_initial_events),
+        return self._watch_iter(rt, t, ns, lsel, fsel, initial, start_rv, too_old, initial_end,
                                 allow_bookmarks, timeout_s, bookmark_interval)
 
     def _bookmark(self, rt: ResourceType, rv: int, initial_end: bool = False) -> dict:
@@ -77,10 +102,11 @@ class WatchMixin:
         if too_old is not None:
             yield too_old
             return
-        deadline = time.monotonic() + timeout_s if timeout_s else None
+        started = time.monotonic()
+        deadline = started + timeout_s if timeout_s else None
         if bookmark_interval is None:
-            bookmark_interval = min(60.0, timeout_s * 0.7) if timeout_s else 60.0
-        next_bookmark = time.monotonic() + bookmark_interval
+            bookmark_interval = BOOKMARK_FREQUENCY
+        next_bookmark: float | None = _next_bookmark(started, deadline, bookmark_interval)
         yield from initial
         if send_initial and bookmarks:
             yield self._bookmark(rt, start_rv, initial_end=True)
@@ -107,7 +133,7 @@ class WatchMixin:
                     wait = None if deadline is None else deadline - now
                     if wait is not None and wait <= 0:
                         return
-                    if bookmarks:
+                    if bookmarks and next_bookmark is not None:
                         wait = next_bookmark - now if wait is None else min(wait, next_bookmark - now)
                     self._cond.wait(max(wait, 0.0) if wait is not None else None)
                     if self._closed:
@@ -127,8 +153,8 @@ class WatchMixin:
                         batch.append({"type": "DELETED", "object": self._out(rt, obj)})
                 current_rv = self._rv
             yield from batch
-            if bookmarks and time.monotonic() >= next_bookmark:
-                next_bookmark = time.monotonic() + bookmark_interval
+            if bookmarks and next_bookmark is not None and time.monotonic() >= next_bookmark:
+                next_bookmark = _next_bookmark(time.monotonic(), deadline, bookmark_interval)
                 yield self._bookmark(rt, max(last, current_rv))
             if deadline is not None and time.monotonic() >= deadline:
                 return

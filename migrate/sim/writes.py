@@ -5,6 +5,8 @@ import copy
 import json
 import random
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 from . import patching
 from .catalogue import ResourceType
@@ -20,13 +22,32 @@ from .statuses import (
 from .patching import PatchError
 
 
+@contextmanager
+def _warnings_on_error(warnings: list[str]) -> Iterator[None]:
+    """A failed write still answers with the warnings gathered before the failure (as the real server)."""
+    try:
+        yield
+    except StatusError as e:
+        e.warnings = list(dict.fromkeys([*getattr(e, "warnings", []), *warnings]))
+        raise
+
+
 class WriteMixin:
     """Store methods: writes (mixed into ``Store``)."""
 
     def create(self, rt: ResourceType, ns: str | None, body: dict, *, dry_run: bool = False,
                field_manager: str | None = None, field_validation: str | None = None,
                user_agent: str = "") -> tuple[int, dict, list[str]]:
-        """POST: (201, created object, warnings). Dry-run returns the object without resourceVersion."""
+        """POST: (201, created object, warnings). Dry-run returns the object without resourceVersion.
+
+        A StatusError carries the warnings gathered before it in ``.warnings`` (sent with the error)."""
+        warnings: list[str] = []
+        with _warnings_on_error(warnings):
+            return self._create(rt, ns, body, dry_run=dry_run, field_manager=field_manager,
+                                field_validation=field_validation, user_agent=user_agent, warnings=warnings)
+
+    def _create(self, rt: ResourceType, ns: str | None, body: dict, *, dry_run: bool, field_manager: str | None,
+                field_validation: str | None, user_agent: str, warnings: list[str]) -> tuple[int, dict, list[str]]:
         if "create" not in rt.verbs:
             raise err_method_not_allowed()
         self._check_options("CreateOptions", dry_run, field_validation)
@@ -35,7 +56,6 @@ class WriteMixin:
                                   "version/kind; json parse error: json: cannot unmarshal array into Go value of type "
                                   'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
                                   '"json:\\"kind,omitempty\\"" }')
-        warnings: list[str] = []
         self._check_kind(rt, body)
         body = copy.deepcopy(body)
         meta = body.get("metadata")
@@ -171,6 +191,15 @@ class WriteMixin:
                dry_run: bool = False, field_manager: str | None = None, field_validation: str | None = None,
                user_agent: str = "") -> tuple[int, dict, list[str]]:
         """PUT (also ``/status``, ``/scale`` with an autoscaling/v1 Scale, ``namespaces/finalize``)."""
+        warnings: list[str] = []
+        with _warnings_on_error(warnings):
+            return self._update(rt, ns, name, body, subresource=subresource, dry_run=dry_run,
+                                field_manager=field_manager, field_validation=field_validation,
+                                user_agent=user_agent, warnings=warnings)
+
+    def _update(self, rt: ResourceType, ns: str | None, name: str, body: dict, *, subresource: str | None,
+                dry_run: bool, field_manager: str | None, field_validation: str | None, user_agent: str,
+                warnings: list[str]) -> tuple[int, dict, list[str]]:
         self._check_options("UpdateOptions", dry_run, field_validation)
         if subresource is None and "update" not in rt.verbs:
             raise err_method_not_allowed()
@@ -179,7 +208,6 @@ class WriteMixin:
             raise err_unknown_resource()
         if not isinstance(body, dict):
             raise err_bad_request("the object provided is unrecognized")
-        warnings: list[str] = []
         body = copy.deepcopy(body)
         bmeta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
         body["metadata"] = bmeta
@@ -301,6 +329,15 @@ class WriteMixin:
         Apply to a missing object creates it (201). Errors: 415 (unsupported type; CRs refuse SMP),
         400 (undecodable body), 409 (stale resourceVersion, apply conflicts), 422, 500 (bad SMP directive).
         """
+        warnings: list[str] = []
+        with _warnings_on_error(warnings):
+            return self._patch(rt, ns, name, content_type, raw, subresource=subresource,
+                               field_manager=field_manager, force=force, dry_run=dry_run,
+                               field_validation=field_validation, user_agent=user_agent, warnings=warnings)
+
+    def _patch(self, rt: ResourceType, ns: str | None, name: str, content_type: str, raw: bytes, *,
+               subresource: str | None, field_manager: str | None, force: bool | None, dry_run: bool,
+               field_validation: str | None, user_agent: str, warnings: list[str]) -> tuple[int, dict, list[str]]:
         if subresource is None and "patch" not in rt.verbs:
             raise err_method_not_allowed()
         if subresource and subresource not in rt.subresources:
@@ -323,7 +360,6 @@ class WriteMixin:
         if is_apply and not field_manager:
             raise err_options("PatchOptions", [cause_required("fieldManager", "is required for apply patch")])
         manager = field_manager or manager_from_user_agent(user_agent)
-        warnings: list[str] = []
         try:
             text = raw.decode() if isinstance(raw, (bytes, bytearray)) else str(raw)
         except UnicodeDecodeError:

@@ -50,6 +50,7 @@ def restore(ctx, step, st, params, backup_name: str) -> str:
     if ctx.dry_run:
         st.actions.append("would run: " + " ".join(v.shown(tgt, req.argv())))
         return name
+    _record_target_before(ctx, st)
     ctx.save()
     out = v.restore(tgt, req, backup_wait=getattr(params, "backup_sync_wait", 120.0))
     st.data.update(restore_phase=out.phase, restore_errors=out.errors, restore_warnings=out.warnings,
@@ -57,3 +58,22 @@ def restore(ctx, step, st, params, backup_name: str) -> str:
     st.actions.append(("adopted " if out.adopted else "created ") + out.summary())
     require_completed(out)
     return name
+
+
+def _record_target_before(ctx, st) -> None:
+    """Before the run's first restore: what is already on the target where the restore writes, so
+    --rollback --remove-target never deletes it even if Velero relabels it (existing-resource-policy update)."""
+    if ctx.state.target_objects_before is not None:
+        return
+    from migrate.cutover.velero_cleanup import snapshot_keys
+
+    wanted = {ctx.target_namespace(ns) for ns in ctx.source_namespaces()}
+    existing = set()
+    for page in ctx.target.list_pages("/api/v1/namespaces"):
+        if page.get("restarted"):
+            existing.clear()
+            continue
+        existing |= {i["metadata"]["name"] for i in page.get("items") or []}
+    keys = snapshot_keys(ctx.target, sorted(wanted & existing))
+    ctx.state.target_objects_before = keys
+    st.actions.append(f"recorded {len(keys)} object(s) already on the target (kept by --rollback --remove-target)")

@@ -20,9 +20,13 @@ def run(ctx, step, st) -> None:
         except ToolError as e:
             st.actions.append(f"not running the installs: {e}")
     done = st.data.setdefault("installed", [])
+    seen: set[str] = set()
     for a in installs:
         argv = list(a.install.command)
         shown = " ".join(redact_argv(argv))
+        if shown in seen:  # one chart can replace several source add-ons: install it once
+            continue
+        seen.add(shown)
         if helm is None or a.source_id in done:
             st.actions.append(f"{'(done) ' if a.source_id in done else ''}{shown}")
             continue
@@ -40,4 +44,4 @@ def run(ctx, step, st) -> None:
         ctx.save()
         st.actions.append(f"ran: {shown}")
     st.message = (f"installed {len(done)} add-on(s)" if helm else
-                  f"{len(installs)} install command(s) printed; set 'with: {{run: true}}' and have helm on PATH to run them")
+                  f"{len(seen)} install command(s) printed; set 'with: {{run: true}}' and have helm on PATH to run them")

@@ -35,7 +35,11 @@ def _build(ctx, step, st) -> Path:
     target, why = _target_profile(ctx, step)
     out = ctx.run_dir / "plan"
     st.actions.append(f"planning {inv} onto target profile {target} ({why}) against the live target {ctx.options.target_context}")
-    build_plan(inv, target=target, out_dir=out, kubeconfig=ctx.options.kubeconfig, target_context=ctx.options.target_context)
+    p = step.params
+    if p.registry_map:
+        st.actions.append("registry map: " + ", ".join(f"{k} -> {v}" for k, v in sorted(p.registry_map.items())))
+    build_plan(inv, target=target, out_dir=out, kubeconfig=ctx.options.kubeconfig, target_context=ctx.options.target_context,
+               registry_map=p.registry_map or None, namespace_map=p.namespace_map or None)
     return out
 
 
@@ -67,6 +71,11 @@ def run(ctx, step, st) -> None:
         raise GateFailed(f"the plan {path} has {len(lines)} blocker(s); nothing was changed on either cluster. "
                          "Resolve them and --resume" + (" (the plan is rebuilt)" if built else "") + ": "
                          + "; ".join(lines[:8]) + ("" if len(lines) <= 8 else f" (+{len(lines) - 8} more)"))
+    if not plan.manifest_order and not (path.parent / plan.manifests_dir).is_dir():
+        if built:
+            ctx.state.plan_dir = None
+        raise GateFailed(f"the plan {path} migrates nothing (every object is dropped: see its namespaces and decisions); "
+                         "check the playbook's namespaces and the source")
     if built:
         ctx.save()
     st.data["manifests"] = len(ctx.manifests)

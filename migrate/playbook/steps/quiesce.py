@@ -1,4 +1,4 @@
-"""quiesce: scale source workloads to 0 and suspend CronJobs — only once a copy is safe.
+"""quiesce: scale source workloads to 0, suspend CronJobs, park DaemonSets — only once a copy is safe.
 
 velero: a backup of the source must have Completed. native: the target copy must have been applied
 and verified. The original counts are saved in the state before anything is scaled.
@@ -44,7 +44,8 @@ def run(ctx, step, st) -> None:
     current = q.discover(ctx.source, nss, step.params.kinds)
     records = q.merge_records(ctx.state.workloads, current)
     if ctx.dry_run:
-        todo = [r for r in records if not r.quiesced and ((r.kind == "CronJob" and not r.suspend) or (r.kind != "CronJob" and r.replicas))]
+        todo = [r for r in records if not r.quiesced and (r.kind == "DaemonSet" or (r.kind == "CronJob" and not r.suspend)
+                                                          or (r.kind not in ("CronJob", "DaemonSet") and r.replicas))]
         st.actions += [f"would change {q.describe_change(r)}" for r in todo]
         st.message = f"dry run: {len(todo)} workload(s) would be scaled down/suspended"
         return
@@ -53,8 +54,5 @@ def run(ctx, step, st) -> None:
     crash_point(f"{st.id}:recorded")
     actions = q.quiesce(ctx.source, ctx.state.workloads, saved=ctx.save)
     st.actions += actions
-    ds = [m for m in ctx.manifests if m.obj.get("kind") == "DaemonSet"] if ctx.has_plan() else []
     st.data["quiesced"] = sum(1 for r in records if r.quiesced)
-    st.message = f"{len(actions)} workload(s) scaled to 0 / suspended on the source (originals saved in the state)"
-    if ds:
-        st.actions.append("DaemonSets keep running on the source (they cannot be scaled)")
+    st.message = f"{len(actions)} workload(s) scaled to 0 / suspended / parked on the source (originals saved in the state)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrate.cutover import quiesce as q
 from migrate.errors import ApiError, GateFailed
 from migrate.models.state import StepStatus
 from migrate.playbook.steps import _velero_steps
@@ -9,8 +10,12 @@ from migrate.playbook.steps._common import apply_manifests
 
 
 def _rescale_target(ctx, st) -> None:
-    """A backup taken after quiesce holds 0 replicas: set the target back to the source's originals."""
+    """A backup taken after quiesce holds 0 replicas (and parked DaemonSets): set the target back to
+    the source's originals."""
     for r in ctx.state.workloads:
+        if r.kind == "DaemonSet":
+            _unpark_target(ctx, st, r)
+            continue
         if r.kind == "CronJob":
             body, want = {"spec": {"suspend": bool(r.suspend)}}, f"suspend {str(bool(r.suspend)).lower()}"
         else:
@@ -32,6 +37,26 @@ def _rescale_target(ctx, st) -> None:
             continue
         ctx.target.patch(res.path(ns, r.name), body, kind="merge", dry_run=ctx.dry_run)
         st.actions.append(f"target {r.kind} {ns}/{r.name}: {want} (as on the source before quiesce)")
+
+
+def _unpark_target(ctx, st, r) -> None:
+    ns = ctx.target_namespace(r.namespace)
+    res = ctx.target.resource_for(r.api_version, r.kind)
+    if res is None:
+        return
+    try:
+        live = ctx.target.get(res.path(ns, r.name))
+    except ApiError as e:
+        if e.status == 404:
+            st.actions.append(f"! {r.kind} {ns}/{r.name} missing on the target")
+            return
+        raise
+    sel = ((((live.get("spec") or {}).get("template") or {}).get("spec") or {}).get("nodeSelector")) or {}
+    if q.QUIESCE_SELECTOR[0] not in sel:
+        return  # not parked (the native engine applies the plan's manifests)
+    kind, body = q.unpark_patch(r.node_selector)
+    ctx.target.patch(res.path(ns, r.name), body, kind=kind, dry_run=ctx.dry_run)
+    st.actions.append(f"target {r.kind} {ns}/{r.name}: nodeSelector as on the source before quiesce")
 
 
 def run(ctx, step, st) -> None:

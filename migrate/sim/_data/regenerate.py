@@ -80,8 +80,33 @@ def schema_main(openapi_v2_gz: str) -> None:
         for gvk in d.get("x-kubernetes-group-version-kind", []):
             gv = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
             roots[f"{gv}/{gvk['kind']}"] = short
+    v3_dir = Path(openapi_v2_gz).parent
+    _add_key_defaults(defs, sorted(v3_dir.glob("openapi-v3-*.json.gz")))
     SCHEMA_OUT.write_text(json.dumps({"roots": roots, "defs": defs}, separators=(",", ":")) + "\n")
     print(f"wrote {SCHEMA_OUT} ({SCHEMA_OUT.stat().st_size} bytes, {len(defs)} definitions)")
+
+
+def _add_key_defaults(defs: dict, v3_docs: list) -> None:
+    """Mark list-map keys that have a schema default (``kd`` on the list node, e.g. ports' protocol TCP).
+
+    Only OpenAPI v3 carries ``default``; server-side apply keys an applied list item by its
+    defaulted key, so ``{containerPort: 80}`` is the same item as the stored ``{80, TCP}``.
+    """
+    import gzip
+
+    prop_defaults: dict[str, dict] = {}
+    for path in v3_docs:
+        for name, d in json.load(gzip.open(path))["components"]["schemas"].items():
+            for p, s in (d.get("properties") or {}).items():
+                if "default" in s and not isinstance(s["default"], (dict, list)):
+                    prop_defaults.setdefault(name.removeprefix("io.k8s."), {})[p] = s["default"]
+    for entry in defs.values():
+        for node in (entry.get("p") or {}).values():
+            item = (node.get("i") or {}).get("r")
+            if node.get("k") and item in prop_defaults:
+                kd = {k: prop_defaults[item][k] for k in node["k"] if k in prop_defaults[item]}
+                if kd:
+                    node["kd"] = kd
 
 
 COLUMNS_OUT = Path(__file__).resolve().parent / "table-columns-v1.36.json"

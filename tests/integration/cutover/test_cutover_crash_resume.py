@@ -6,10 +6,8 @@ import json
 
 import pytest
 
-from conftest import source_objects
+from cutover_env import ORIGINAL, QUIESCED, recorded, source_objects
 
-ORIGINAL = {"Deployment/web": 3, "StatefulSet/db": 1, "CronJob/nightly-report": False}
-QUIESCED = {"Deployment/web": 0, "StatefulSet/db": 0, "CronJob/nightly-report": True}
 STEPS = ["preflight", "inventory", "plan", "install-addons", "pre-stage", "verify-pre-stage", "approve-cutover",
          "quiesce", "final-backup", "restore", "verify", "switch-traffic", "finish"]
 # a representative set runs by default; every boundary with -m slow
@@ -28,8 +26,7 @@ def planned_once(env) -> None:
 
 
 def originals(env) -> dict:
-    st = json.loads(env.state.read_text())
-    return {f"{w['kind']}/{w['name']}": (w["replicas"] if w["kind"] != "CronJob" else w["suspend"]) for w in st["workloads"]}
+    return recorded(json.loads(env.state.read_text()))
 
 
 def crash_then_resume(env, point: str) -> None:

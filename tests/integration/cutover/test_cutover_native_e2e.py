@@ -7,15 +7,13 @@ import json
 
 import pytest
 
-from conftest import SECRET_VALUE, source_objects
+from cutover_env import ORIGINAL, QUIESCED, SECRET_VALUE, recorded, source_objects
 
 SHIPPED = ["generic", "dkp-to-rke2", "tkg-to-eks", "openshift-to-kubeadm"]
 PLANNED = {(o["apiVersion"], o["kind"]): [] for o in source_objects() if o["kind"] != "Namespace"}
 for o in source_objects():
     if o["kind"] != "Namespace":
         PLANNED[(o["apiVersion"], o["kind"])].append(o["metadata"]["name"])
-ORIGINAL = {"Deployment/web": 3, "StatefulSet/db": 1, "CronJob/nightly-report": False}
-QUIESCED = {"Deployment/web": 0, "StatefulSet/db": 0, "CronJob/nightly-report": True}
 
 
 CLUSTER_MADE = {"kube-root-ca.crt"}  # every namespace gets it from the cluster itself
@@ -50,7 +48,7 @@ def test_shipped_playbook_end_to_end_native(clusters, playbook):
     assert env.replicas(env.src) == QUIESCED
     state = json.loads(env.state.read_text())
     assert state["status"] == "Completed"
-    assert {f"{w['kind']}/{w['name']}": (w["replicas"] if w["kind"] != "CronJob" else w["suspend"]) for w in state["workloads"]} == ORIGINAL
+    assert recorded(state) == ORIGINAL
     assert_no_secret_leak(env, r.stdout, r.stderr)
 
 

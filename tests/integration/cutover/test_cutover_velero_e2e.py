@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from conftest import VELERO_STANDIN
+from cutover_env import ORIGINAL, QUIESCED, VELERO_STANDIN
 
-ORIGINAL = {"Deployment/web": 3, "StatefulSet/db": 1, "CronJob/nightly-report": False}
-QUIESCED = {"Deployment/web": 0, "StatefulSet/db": 0, "CronJob/nightly-report": True}
 
 
 @pytest.fixture

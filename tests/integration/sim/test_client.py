@@ -109,3 +109,47 @@ def test_forbidden_fault_is_an_api_exception_with_the_rbac_message(kube_target):
 
     assert json.loads(denied.value.body)["message"].endswith(
         'cannot list resource "secrets" in API group "" at the cluster scope')
+
+
+def test_deprecated_cr_version_warns_on_every_response(kube_target):
+    """A served, deprecated CR version carries ``Warning: 299 - "..."`` on successes and errors alike."""
+    api = kube_target.api_client()
+    ns = kube_target.namespace("depr")
+    suffix = ns.split("-")[-1]
+    plural, kind = f"gadgets{suffix}", f"Gadget{suffix.upper()}"
+    schema = {"openAPIV3Schema": {"type": "object", "properties": {
+        "spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}}
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": f"{plural}.demo.example.com"},
+           "spec": {"group": "demo.example.com", "scope": "Namespaced",
+                    "names": {"plural": plural, "singular": plural[:-1], "kind": kind},
+                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": schema},
+                                 {"name": "v1beta1", "served": True, "storage": False, "deprecated": True,
+                                  "schema": schema}]}}
+    ext = client.ApiextensionsV1Api(api)
+    ext.create_custom_resource_definition(crd)
+    kube_target.cleanup(lambda: ext.delete_custom_resource_definition(f"{plural}.demo.example.com"))
+    co = client.CustomObjectsApi(api)
+    want = f'299 - "demo.example.com/v1beta1 {kind} is deprecated; use demo.example.com/v1 {kind}"'
+    body = {"apiVersion": "demo.example.com/v1beta1", "kind": kind, "metadata": {"name": "g"}, "spec": {"size": 1}}
+    for _ in range(50):  # the real server needs a moment to serve a new CRD
+        try:
+            _, code, headers = co.create_namespaced_custom_object_with_http_info(
+                "demo.example.com", "v1beta1", ns, plural, body)
+            break
+        except ApiException as e:
+            if e.status != 404:
+                raise
+            time.sleep(0.1)
+    assert code == 201 and headers.get("Warning") == want
+    _, _, headers = co.list_namespaced_custom_object_with_http_info("demo.example.com", "v1beta1", ns, plural)
+    assert headers.get("Warning") == want
+    with pytest.raises(ApiException) as missing:
+        co.get_namespaced_custom_object("demo.example.com", "v1beta1", ns, plural, "absent")
+    assert missing.value.status == 404 and missing.value.headers.get("Warning") == want
+    with pytest.raises(ApiException) as conflict:
+        co.create_namespaced_custom_object("demo.example.com", "v1beta1", ns, plural, body)
+    assert conflict.value.status == 409 and conflict.value.headers.get("Warning") == want
+    # the storage version does not warn
+    _, _, headers = co.get_namespaced_custom_object_with_http_info("demo.example.com", "v1", ns, plural, "g")
+    assert "Warning" not in headers

@@ -128,6 +128,8 @@ def test_apply_client_side_then_again_then_server_side_then_delete(kubectl, kube
     dep = json.loads(kc(kubectl, kube_target, "get", "--raw", f"/apis/apps/v1/namespaces/{ns}/deployments/demo").stdout)
     assert dep["spec"]["replicas"] == 4
     assert "kubectl" in {m["manager"] for m in dep["metadata"]["managedFields"]}
+    # the port applied without protocol is the stored 80/TCP, not a second entry
+    assert dep["spec"]["template"]["spec"]["containers"][0]["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
     gone = kc(kubectl, kube_target, "delete", "-f", "-", "--timeout=60s", stdin=_manifest(ns)).stdout
     assert 'deployment.apps "demo" deleted' in gone
     left = kc(kubectl, kube_target, "get", "deploy,cm", "-n", ns, "-o", "name").stdout
@@ -201,3 +203,97 @@ def test_server_error_fault_fails_the_command(kubectl, kube_target):
     cp = kc(kubectl, kube_target, "get", "cm", "-n", "default", check=False)
     assert cp.returncode != 0
     assert "Internal error occurred" in cp.stderr
+
+
+def _ports_manifest(ns: str) -> str:
+    # ports without `protocol`: the server defaults it to TCP, and the list key is (port, protocol)
+    return _manifest(ns) + f"""\
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: demo
+  namespace: {ns}
+spec:
+  selector:
+    app: demo
+  ports:
+  - name: http
+    port: 80
+    targetPort: 80
+"""
+
+
+def _ports_and_rvs(kubectl, target, ns):
+    dep = json.loads(kc(kubectl, target, "get", "deploy", "demo", "-n", ns, "-o", "json").stdout)
+    svc = json.loads(kc(kubectl, target, "get", "svc", "demo", "-n", ns, "-o", "json").stdout)
+    ports = (dep["spec"]["template"]["spec"]["containers"][0]["ports"], svc["spec"]["ports"])
+    return ports, (dep["metadata"]["resourceVersion"], svc["metadata"]["resourceVersion"])
+
+
+def test_server_side_apply_twice_without_protocol_is_a_noop(kubectl, kube_target):
+    ns = kube_target.namespace("ssa2")
+    kc(kubectl, kube_target, "apply", "--server-side", "-f", "-", stdin=_ports_manifest(ns))
+    (cports, sports), rvs = _ports_and_rvs(kubectl, kube_target, ns)
+    assert [(p["containerPort"], p["protocol"]) for p in cports] == [(80, "TCP")]
+    assert [(p["port"], p["protocol"]) for p in sports] == [(80, "TCP")]
+    out = kc(kubectl, kube_target, "apply", "--server-side", "-f", "-", stdin=_ports_manifest(ns)).stdout
+    assert "deployment.apps/demo serverside-applied" in out  # kubectl prints this even for a no-op
+    (cports2, sports2), rvs2 = _ports_and_rvs(kubectl, kube_target, ns)
+    assert (cports2, sports2) == (cports, sports)
+    assert rvs2 == rvs  # nothing was written
+
+
+def test_client_side_apply_twice_without_protocol_is_unchanged(kubectl, kube_target):
+    ns = kube_target.namespace("csa2")
+    kc(kubectl, kube_target, "apply", "-f", "-", stdin=_ports_manifest(ns))
+    _, rvs = _ports_and_rvs(kubectl, kube_target, ns)
+    out = kc(kubectl, kube_target, "apply", "-f", "-", stdin=_ports_manifest(ns)).stdout
+    for line in ("configmap/app-config unchanged", "deployment.apps/demo unchanged", "service/demo unchanged"):
+        assert line in out
+    (cports, sports), rvs2 = _ports_and_rvs(kubectl, kube_target, ns)
+    assert len(cports) == 1 and len(sports) == 1 and rvs2 == rvs
+
+
+def test_kubectl_shows_the_deprecated_cr_version_warning(kubectl, kube_target):
+    ns = kube_target.namespace("deprk")
+    suffix = ns.split("-")[-1]
+    plural, kind = f"crontabs{suffix}", f"CronTab{suffix.upper()}"
+    crd = CRD.format(plural=plural, singular=plural[:-1], kind=kind, short=f"ct{suffix}")
+    beta = crd.split("  - name: v1\n", 1)[1].replace("served: true\n    storage: true",
+                                                      "served: true\n    storage: false\n    deprecated: true", 1)
+    kc(kubectl, kube_target, "apply", "-f", "-", stdin=crd + "  - name: v1beta1\n" + beta)
+    kube_target.cleanup(lambda: run_kubectl(kubectl, kube_target.kubectl_args(), "delete", "crd",
+                                            f"{plural}.stable.example.com", "--wait=false", check=False))
+    kc(kubectl, kube_target, "wait", "--for=condition=established", f"crd/{plural}.stable.example.com",
+       "--timeout=30s")
+    warning = f"Warning: stable.example.com/v1beta1 {kind} is deprecated; use stable.example.com/v1 {kind}"
+    listed = kc(kubectl, kube_target, "get", f"{plural}.v1beta1.stable.example.com", "-n", ns)
+    assert warning in listed.stderr
+    missing = kc(kubectl, kube_target, "get", f"{plural}.v1beta1.stable.example.com", "absent", "-n", ns,
+                 check=False)
+    assert missing.returncode != 0 and "(NotFound)" in missing.stderr
+    assert warning in missing.stderr  # errors carry it too
+    assert "Warning" not in kc(kubectl, kube_target, "get", f"{plural}.v1.stable.example.com", "-n", ns).stderr
+
+
+def test_get_watch_prints_table_events(kubectl, kube_target):
+    """`kubectl get -w` lists, then watches as Table: the patch shows up as a MODIFIED row."""
+    import queue
+    import subprocess
+    import threading
+
+    ns = kube_target.namespace("getw")
+    kc(kubectl, kube_target, "create", "configmap", "w1", "-n", ns, "--from-literal=a=1")
+    proc = subprocess.Popen([kubectl, *kube_target.kubectl_args(), "get", "cm", "w1", "-n", ns, "-w",
+                             "--output-watch-events"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    try:
+        assert lines.get(timeout=20).split()[:3] == ["EVENT", "NAME", "DATA"]
+        assert lines.get(timeout=20).split()[:3] == ["ADDED", "w1", "1"]
+        kc(kubectl, kube_target, "patch", "cm", "w1", "-n", ns, "--type=merge", "-p", '{"data":{"b":"2"}}')
+        assert lines.get(timeout=20).split()[:3] == ["MODIFIED", "w1", "2"]
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)

@@ -72,6 +72,10 @@ def _shape_diff(want: object, got: object) -> str | None:
             return f"kind {got.get('kind')!r} != {want.get('kind')!r}"
         if want.get("kind") == "Status" and want.get("reason") != got.get("reason"):
             return f"reason {got.get('reason')!r} != {want.get('reason')!r}: {got.get('message')}"
+        if want.get("kind") == "Table":
+            names = [[c.get("name") for c in b.get("columnDefinitions") or []] for b in (want, got)]
+            if names[0] != names[1]:
+                return f"Table columns {names[1]} != {names[0]}"
         missing = set(want) - set(got) - VOLATILE - {"_note"}
         extra = set(got) - set(want) - VOLATILE
         if missing or extra:
@@ -282,6 +286,10 @@ def test_replay_recorded_exchanges(realdata_dir, sim_cluster, capsys):
                     problem += f": {got_body.get('message')}"
             elif not is_watch:
                 problem = _shape_diff(resp.get("body"), got_body)
+            # Warning headers are exact (deprecated CR versions warn on every response, errors included)
+            want_warning, got_warning = resp["headers"].get("Warning"), r.headers.get("Warning")
+            if problem is None and want_warning != got_warning:
+                problem = f"Warning {got_warning!r} != {want_warning!r}"
             (failed if problem else passed).append((prefix, title, problem))
     total = len(passed) + len(failed)
     with capsys.disabled():

@@ -114,3 +114,30 @@ def test_dkp_role_is_workload_without_kommander(tmp_path):
 def test_version_from_kubelet_suffix(tmp_path):
     d = inventory_of([node("n", "v1.27.1+k3s1", {"node.kubernetes.io/instance-type": "k3s"})], tmp_path).detection
     assert d.distro.version == "1.27.1+k3s1"
+
+
+def _kommander_helmrelease(version: str) -> dict:
+    # realdata/dkp/kommander-applications@v2.8.3/services/kommander/0.8.3/kommander.yaml, variables substituted
+    return {"apiVersion": "helm.toolkit.fluxcd.io/v2beta1", "kind": "HelmRelease", "metadata": {"name": "kommander", "namespace": "kommander"},
+            "spec": {"chart": {"spec": {"chart": "kommander", "version": version,
+                                        "sourceRef": {"kind": "HelmRepository", "name": "mesosphere.github.io-kommander-charts", "namespace": "kommander-flux"}}},
+                     "releaseName": "kommander", "valuesFrom": [{"kind": "ConfigMap", "name": "kommander-0.8.3-d2iq-defaults"}]}}
+
+
+def _konvoy_cluster(k8s_version: str) -> dict:
+    return {"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
+            "metadata": {"name": "dkp-prod", "namespace": "default", "labels": {"konvoy.d2iq.io/cluster-name": "dkp-prod"}},
+            "spec": {"topology": {"class": "dkp-vsphere", "version": k8s_version}}}
+
+
+def test_dkp_version_is_the_kommander_chart_version(tmp_path):
+    objs = [node("c-cp-0", "v1.27.11"), ns("kommander"), ns("kommander-flux"), _kommander_helmrelease("v2.8.3"), _konvoy_cluster("v1.27.11")]
+    d = inventory_of(objs, tmp_path).detection
+    assert (d.distro.id, d.distro.role, d.distro.version) == ("dkp", "management", "2.8.3")
+
+
+def test_dkp_without_kommander_has_no_version_rather_than_the_kubernetes_one(tmp_path):
+    objs = [node("c-md-0", "v1.27.11"), ns("kommander-flux"), _konvoy_cluster("v1.27.11"),
+            {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "dkp-high-priority"}, "value": 100001000}]
+    d = inventory_of(objs, tmp_path).detection
+    assert (d.distro.id, d.distro.version) == ("dkp", None)

@@ -124,6 +124,8 @@ def test_sonobuoy_tarball_read_in_memory_and_safely(tmp_path):
         ("bad.json", '{"apiVersion": "v1", ', "not valid JSON at line"),
         ("empty.yaml", "# nothing\n", "no Kubernetes objects found"),
         ("x.tar.gz", "definitely not gzip", "not a readable tarball"),
+        ("bin.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: shop}\nbinaryData:\n  x: !!binary aGVsbG8=\n",
+         "ConfigMap shop/b cannot be read"),
     ],
 )
 def test_malformed_dump_is_one_line_input_error(tmp_path, name, content, fragment):
@@ -140,3 +142,36 @@ def test_duplicate_objects_in_a_dump_are_kept_once(tmp_path):
     inv, objs = inventory_from_dump(tmp_path)
     assert inv.object_count == 1 and inv.counts["/ConfigMap"] == 1
     assert [w.code for w in inv.warnings] == ["DUPLICATE_OBJECT"]
+
+
+def test_unquoted_yaml_timestamps_stay_strings_as_kubectl_reads_them(tmp_path):
+    # hand-written manifests often leave timestamps unquoted; PyYAML alone would make datetimes
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: shop\n"
+                                      "  creationTimestamp: 2024-01-06T08:00:00Z\ndata:\n  since: 2024-01-06\n")
+    inv, objs = inventory_from_dump(tmp_path)
+    (o,) = [json.loads(x) for x in objs.read_text().splitlines()]
+    assert o["metadata"]["creationTimestamp"] == "2024-01-06T08:00:00Z" and o["data"]["since"] == "2024-01-06"
+
+
+def test_integers_beyond_64_bits_are_kept_exactly(tmp_path):
+    big = 123456789012345678901234567890
+    (tmp_path / "cr.yaml").write_text(yaml.safe_dump({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "shop"},
+                                                      "spec": {"big": big, "ñame": "ü"}}))
+    _, objs = inventory_from_dump(tmp_path)
+    line = objs.read_text()
+    assert json.loads(line)["spec"]["big"] == big and '"ñame":"ü"' in line
+
+
+def test_garbage_collector_state_is_restored(tmp_path):
+    import gc
+
+    (tmp_path / "cm.yaml").write_text(yaml.safe_dump(CM))
+    assert gc.isenabled()
+    inventory_from_dump(tmp_path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        inventory_from_dump(tmp_path)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

@@ -95,3 +95,28 @@ def test_too_old_resource_version_is_a_410_error_event(store):
     assert st["code"] == 410 and st["reason"] == "Expired"
     assert st["message"].startswith(f"too old resource version: {old} (")
     assert pts is not None
+
+
+def test_one_bookmark_two_seconds_before_the_deadline_then_the_end(store):
+    make_ns(store, "w")
+    cms = rt(store, "", "v1", "configmaps")
+    rv = str(store.rv)
+    # the real server: timeoutSeconds=5 gave one BOOKMARK ~3.6 s in and the end at 5 s
+    evs = collect(store.watch(cms, "w", resource_version=rv, allow_bookmarks=True, timeout_s=2.1))
+    assert [e["type"] for e in evs] == ["BOOKMARK"]
+    assert evs[0]["object"] == {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"resourceVersion": str(store.rv)}}
+    # shorter than 2 s: no bookmark at all; without allowWatchBookmarks: never
+    assert collect(store.watch(cms, "w", resource_version=rv, allow_bookmarks=True, timeout_s=0.1)) == []
+    assert collect(store.watch(cms, "w", resource_version=rv, timeout_s=0.1)) == []
+
+
+def test_no_resource_version_with_bookmarks_ends_initial_events_with_a_bookmark(store):
+    make_ns(store, "w")
+    cms = rt(store, "", "v1", "configmaps")
+    evs = collect(store.watch(cms, "w", allow_bookmarks=True, timeout_s=0.1))
+    assert [e["type"] for e in evs] == ["ADDED", "BOOKMARK"]
+    assert evs[1]["object"]["metadata"] == {"resourceVersion": str(store.rv),
+                                            "annotations": {"k8s.io/initial-events-end": "true"}}
+    # resourceVersion=0 ("any") keeps the legacy stream: no bookmark
+    assert [e["type"] for e in collect(store.watch(cms, "w", resource_version="0", allow_bookmarks=True,
+                                                   timeout_s=0.1))] == ["ADDED"]
