@@ -15,7 +15,8 @@ on a 2-core machine it does share the cores). Every figure is for the same resou
   (like any real consumer) and dropped. Its process wall time is what the inventory is compared with;
   the discovery and list part of it is printed too;
 - kubectl: `kubectl get <type> -A -o json` looped over the types (kubectl-1.35), once.
-With --repeat N the inventory and floor runs alternate N times and medians are reported.
+With --repeat N the inventory and floor runs alternate N times and medians are reported; --compare-with
+DIR adds the inventory of another checkout to each round (before/after under the same load).
 Aims (from the issue): inventory within 1.3x of the floor, >= 3x faster than kubectl, RSS < 400 MB.
 """
 
@@ -72,12 +73,13 @@ def _floor_child(kubeconfig: str, workers: int, page_size: int) -> None:
     print(json.dumps({"setup_s": t1 - t0, "list_s": t2 - t1, "objects": total, "types": len(types)}))
 
 
-def _run_measured(argv: list[str], stdout_path: Path | None = None) -> tuple[float, float, float, int, str]:
+def _run_measured(argv: list[str], stdout_path: Path | None = None, root: Path = ROOT) -> tuple[float, float, float, int, str]:
     """(wall s, CPU s, peak RSS MB, exit code, stderr) of one subprocess, via wait4 (its own rusage)."""
     err = tempfile.TemporaryFile()
     out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=out, stderr=err, cwd=ROOT)
+    env = dict(os.environ, PYTHONPATH=str(root))  # --compare-with: that checkout's migrate package, not this one
+    p = subprocess.Popen(argv, stdout=out, stderr=err, cwd=root, env=env)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -88,14 +90,14 @@ def _run_measured(argv: list[str], stdout_path: Path | None = None) -> tuple[flo
     return wall, cpu, ru.ru_maxrss / 1024, p.returncode, err.read().decode("utf-8", "replace")  # ru_maxrss: KiB on Linux
 
 
-def _inventory(kc: str, out: Path, workers: int, page_size: int) -> tuple[float, float, float, dict]:
+def _inventory(kc: str, out: Path, workers: int, page_size: int, root: Path = ROOT) -> tuple[float, float, float, dict]:
     argv = [sys.executable, "-m", "migrate.cli.main", "inventory", "--kubeconfig", kc, "-o", "table", "--out", str(out),
             "--workers", str(workers)]
     if page_size != 500:
         argv += ["--page-size", str(page_size)]
-    wall, cpu, rss, rc, err = _run_measured(argv)
+    wall, cpu, rss, rc, err = _run_measured(argv, root=root)
     if rc != 0:
-        sys.exit(f"inventory failed ({rc}): {err.strip()[-400:]}")
+        sys.exit(f"inventory ({root}) failed ({rc}): {err.strip()[-400:]}")
     inv = json.loads(out.read_text())
     return wall, cpu, rss, inv
 
@@ -126,7 +128,8 @@ def _measure(a: argparse.Namespace, kc: str, tmp: Path) -> None:
     # one unmeasured list first: the simulator caches each object's JSON on first read, and whichever
     # client came first would otherwise pay for it
     _floor(kc, a.workers, a.page_size, tmp)
-    inv_runs, floor_runs = [], []
+    other = Path(a.compare_with).resolve() if a.compare_with else None
+    inv_runs, floor_runs, other_runs = [], [], []
     inv: dict = {}
     floor: dict = {}
     for i in range(a.repeat):
@@ -134,8 +137,13 @@ def _measure(a: argparse.Namespace, kc: str, tmp: Path) -> None:
         inv_runs.append((wall, cpu, rss))
         fwall, fcpu, _, floor = _floor(kc, a.workers, a.page_size, tmp)
         floor_runs.append((fwall, fcpu, floor["setup_s"], floor["list_s"]))
-        if a.repeat > 1:
-            print(f"  run {i + 1}: inventory {wall:.2f}s (CPU {cpu:.2f}s, {rss:.0f} MB)   floor {fwall:.2f}s (CPU {fcpu:.2f}s)")
+        line = f"  run {i + 1}: inventory {wall:.2f}s (CPU {cpu:.2f}s, {rss:.0f} MB)   floor {fwall:.2f}s (CPU {fcpu:.2f}s)"
+        if other is not None:
+            owall, ocpu, orss, _ = _inventory(kc, tmp / "other.json", a.workers, 500, root=other)
+            other_runs.append((owall, ocpu, orss))
+            line += f"   {other.name}: {owall:.2f}s (CPU {ocpu:.2f}s, {orss:.0f} MB)"
+        if a.repeat > 1 or other is not None:
+            print(line)
     med = statistics.median
     inv_s, inv_cpu, rss_mb = med(r[0] for r in inv_runs), med(r[1] for r in inv_runs), max(r[2] for r in inv_runs)
     floor_s, floor_cpu = med(r[0] for r in floor_runs), med(r[1] for r in floor_runs)
@@ -144,6 +152,10 @@ def _measure(a: argparse.Namespace, kc: str, tmp: Path) -> None:
     of = "median of %d, " % a.repeat if a.repeat > 1 else ""
     print(f"inventory: {inv_s:.2f}s  {n / inv_s:,.0f} objects/s  peak RSS {rss_mb:.0f} MB  client CPU {inv_cpu:.2f}s  "
           f"({of}{n} objects, {inv['object_count']} stored, complete={inv['complete']})")
+    if other_runs:
+        o_s, o_cpu, o_rss = med(r[0] for r in other_runs), med(r[1] for r in other_runs), max(r[2] for r in other_runs)
+        print(f"  {other}: {o_s:.2f}s  {n / o_s:,.0f} objects/s  peak RSS {o_rss:.0f} MB  client CPU {o_cpu:.2f}s  "
+              f"-> {o_s / floor_s:.2f}x the floor")
     print(f"floor:     {floor_s:.2f}s  {floor['objects'] / floor_s:,.0f} objects/s  client CPU {floor_cpu:.2f}s  (connect+discovery "
           f"{setup_s:.2f}s, paged list+parse {list_s:.2f}s; {floor['objects']} objects, {floor['types']} types, "
           f"{a.workers} workers, limit {a.page_size})")
@@ -169,6 +181,8 @@ def main() -> None:
     ap.add_argument("--kubeconfig", help="measure this cluster instead of starting a simulator")
     ap.add_argument("--kubectl", default=str(ROOT / ".tools" / "bin" / "kubectl-1.35"))
     ap.add_argument("--skip-kubectl", action="store_true")
+    ap.add_argument("--compare-with", metavar="DIR", help="also time the inventory of another checkout (e.g. a `git worktree` "
+                    "of the previous commit), alternating with this one, for a before/after under the same load")
     ap.add_argument("--floor-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.floor_child:

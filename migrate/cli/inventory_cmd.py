@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Optional[OutputFormat], typer.Option("--output", "-o", help="table (default on a terminal), json (default otherwise) or yaml.")] = None,
         out: Annotated[Optional[str], typer.Option("--out", help="Write inventory.json here (+ <stem>.objects.jsonl beside it).")] = None,
         workers: Annotated[int, typer.Option("--workers", help="Parallel list requests.")] = 8,
+        page_size: Annotated[int, typer.Option("--page-size", help="Objects per list request (limit, continue); 500 like kubectl's --chunk-size.")] = 500,
     ) -> None:
         from migrate.detect import load_rules
         from migrate.inventory import collect_inventory, inventory_from_dump, write_inventory
@@ -34,6 +35,8 @@ def register(app: typer.Typer) -> None:
 
         if workers < 1 or workers > 64:
             raise InputError("must be between 1 and 64", field="--workers")
+        if page_size < 1 or page_size > 10_000:
+            raise InputError("must be between 1 and 10000", field="--page-size")
         fmt = output or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
         exclude = [x.strip() for x in (exclude_namespaces or "").split(",") if x.strip()]
         # the process ends right after: the collector would only re-walk everything it holds (see gc_paused)
@@ -47,9 +50,9 @@ def register(app: typer.Typer) -> None:
                 client = connect(pick(kubeconfig, ctx, "kubeconfig"), pick(context, ctx, "context"))
                 show = fmt == OutputFormat.table and sys.stdout.isatty() and sys.stderr.isatty()
                 if show:
-                    inv, objects = _with_progress(lambda cb: collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, progress=cb, rules=ruleset))
+                    inv, objects = _with_progress(lambda cb: collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, progress=cb, rules=ruleset, page_size=page_size))
                 else:
-                    inv, objects = collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, rules=ruleset)
+                    inv, objects = collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, rules=ruleset, page_size=page_size)
             if out:
                 write_inventory(inv, out, objects)
             else:

@@ -58,6 +58,24 @@ for _mod in COMMAND_MODULES:
     importlib.import_module(_mod).register(app)
 
 
+def _click_modules() -> tuple:
+    """typer >= 0.20 vendors click as typer._click; older typer raises real click exceptions."""
+    mods = []
+    try:
+        from typer import _click
+
+        mods.append(_click)
+    except ImportError:
+        pass
+    try:
+        import click
+
+        mods.append(click)
+    except ImportError:
+        pass
+    return tuple(mods)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Console entry point. User errors: one line on stderr and the error's exit code."""
     try:
@@ -71,16 +89,24 @@ def run(argv: list[str] | None = None) -> int:
         return _exit(130, argv)
     except typer.Exit as e:
         return _exit(e.exit_code, argv)
+    except OSError as e:
+        # a path the user gave cannot be read or written (missing directory, a file where a folder
+        # is needed, permissions): their input, so one line and exit 2
+        where = f"{e.filename}: " if e.filename else ""
+        sys.stderr.write(f"error: {where}{e.strerror or e}\n")
+        return _exit(2, argv)
     except Exception as e:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(e, click.exceptions.Abort):
+        if type(e).__name__ == "Abort":  # click's (or typer's) Ctrl-C
             sys.stderr.write("interrupted\n")
             return _exit(130, argv)
-        if isinstance(e, click.ClickException):
-            e.show()
-            return _exit(2 if isinstance(e, click.UsageError) else e.exit_code, argv)
+        for click in _click_modules():
+            if isinstance(e, click.exceptions.ClickException):
+                msg = " ".join(e.format_message().split())
+                sys.stderr.write(f"error: {msg}\n")
+                return _exit(2 if isinstance(e, click.exceptions.UsageError) else e.exit_code, argv)
         raise
+    if rc == 130:
+        sys.stderr.write("interrupted\n")
     return _exit(rc if isinstance(rc, int) else 0, argv)
 
 

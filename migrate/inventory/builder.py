@@ -8,6 +8,7 @@ everything the unit saw, so nothing is ever counted twice.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import gc
 import re
@@ -190,102 +191,111 @@ class InventoryBuilder:
                 )
             if st.info.count or not st.info.complete:
                 types.append(st.info)
-        count, sha, dups = self.store.write(objects_path, dedupe=dedupe)
-        for g, k, ns, name in dups[:50]:
-            warnings.append(Finding(code="DUPLICATE_OBJECT", severity=Severity.Warning, message=f"{k}.{g or 'core'} {ns + '/' if ns else ''}{name} appears more than once in the input; the first one was kept"))
-        if len(dups) > 50:
-            warnings.append(Finding(code="DUPLICATE_OBJECT", severity=Severity.Warning, message=f"... and {len(dups) - 50} more duplicate objects"))
-        counts = dict(sorted(s.counts.items()))
-        if dedupe and dups:
-            for g, k, _, _ in dups:
-                counts[f"{g}/{k}"] -= 1
-            for t in types:
-                t.count = counts.get(f"{t.group}/{t.kind}", t.count)
+        plan = self.store.plan(dedupe=dedupe)
+        count, dups = plan.count, plan.dups
+        # the objects file (~130 MB at 100k objects; copying and hashing release the GIL) is written on a
+        # thread while the rest is assembled; it must be finished before anything else touches the unit files
+        writer = cf.ThreadPoolExecutor(1, thread_name_prefix="objects-writer")
+        written = writer.submit(self.store.write_planned, objects_path, plan)
+        try:
+            for g, k, ns, name in dups[:50]:
+                warnings.append(Finding(code="DUPLICATE_OBJECT", severity=Severity.Warning, message=f"{k}.{g or 'core'} {ns + '/' if ns else ''}{name} appears more than once in the input; the first one was kept"))
+            if len(dups) > 50:
+                warnings.append(Finding(code="DUPLICATE_OBJECT", severity=Severity.Warning, message=f"... and {len(dups) - 50} more duplicate objects"))
+            counts = dict(sorted(s.counts.items()))
+            if dedupe and dups:
+                for g, k, _, _ in dups:
+                    counts[f"{g}/{k}"] -= 1
+                for t in types:
+                    t.count = counts.get(f"{t.group}/{t.kind}", t.count)
 
-        # helm: only the latest revision of each release (older ones are history)
-        latest: dict[tuple[str, str], Any] = {}
-        for hri, objs in s.helm_releases:
-            k = (hri.namespace, hri.name)
-            if k not in latest or hri.revision > latest[k][0].revision:
-                latest[k] = (hri, objs)
-        helm = [latest[k][0] for k in sorted(latest)]
-        api_usage = list(s.api_usage)
-        for k in sorted(latest):
-            hri, objs = latest[k]
-            rel = f"{hri.namespace}/{hri.name}"
-            for av, kind, name, ons in objs:
-                # a manifest object without a namespace lands in the release's namespace (if it is namespaced)
-                api_usage.append(ApiUsage(ref=ObjectRef(api_version=av, kind=kind, name=name, namespace=ons or None),
-                                          api_version=av, kind=kind, source="helm-manifest", helm_release=rel))
-        uniq = {(u.ref.key, u.ref.api_version, u.api_version, u.source, u.helm_release or ""): u for u in api_usage}
-        api_usage = [uniq[k] for k in sorted(uniq)]
+            # helm: only the latest revision of each release (older ones are history)
+            latest: dict[tuple[str, str], Any] = {}
+            for hri, objs in s.helm_releases:
+                k = (hri.namespace, hri.name)
+                if k not in latest or hri.revision > latest[k][0].revision:
+                    latest[k] = (hri, objs)
+            helm = [latest[k][0] for k in sorted(latest)]
+            api_usage = list(s.api_usage)
+            for k in sorted(latest):
+                hri, objs = latest[k]
+                rel = f"{hri.namespace}/{hri.name}"
+                for av, kind, name, ons in objs:
+                    # a manifest object without a namespace lands in the release's namespace (if it is namespaced)
+                    api_usage.append(ApiUsage(ref=ObjectRef(api_version=av, kind=kind, name=name, namespace=ons or None),
+                                              api_version=av, kind=kind, source="helm-manifest", helm_release=rel))
+            uniq = {(u.ref.key, u.ref.api_version, u.api_version, u.source, u.helm_release or ""): u for u in api_usage}
+            api_usage = [uniq[k] for k in sorted(uniq)]
 
-        # PVCs made from StatefulSet volumeClaimTemplates: <template>-<sts>-<ordinal>
-        tmpl = {}
-        for ns, sts, names in s.sts_claim_templates:
-            for n in names:
-                tmpl[(ns, f"{n}-{sts}-")] = sts
-        for p in s.pvcs:
-            for (ns, prefix), sts in tmpl.items():
-                if p.ref.namespace == ns and p.ref.name.startswith(prefix) and p.ref.name[len(prefix):].isdigit():
-                    p.owner = f"StatefulSet/{sts}"
-                    break
-        crds = sorted(s.crds, key=lambda c: c.name)
-        for c in crds:
-            c.instance_count = counts.get(f"{c.group}/{c.kind}", 0)
+            # PVCs made from StatefulSet volumeClaimTemplates: <template>-<sts>-<ordinal>
+            tmpl = {}
+            for ns, sts, names in s.sts_claim_templates:
+                for n in names:
+                    tmpl[(ns, f"{n}-{sts}-")] = sts
+            for p in s.pvcs:
+                for (ns, prefix), sts in tmpl.items():
+                    if p.ref.namespace == ns and p.ref.name.startswith(prefix) and p.ref.name[len(prefix):].isdigit():
+                        p.owner = f"StatefulSet/{sts}"
+                        break
+            crds = sorted(s.crds, key=lambda c: c.name)
+            for c in crds:
+                c.instance_count = counts.get(f"{c.group}/{c.kind}", 0)
 
-        inv = Inventory(
-            header=header,
-            cluster=cluster,
-            complete=all(t.complete for t in types),
-            namespaces_filter=self.namespaces,
-            excluded_namespaces=self.exclude,
-            nodes=sorted(s.nodes, key=lambda n: n.name),
-            resource_types=types,
-            counts=counts,
-            workloads=sorted(s.workloads, key=lambda w: w.ref.key),
-            services=sorted(s.services, key=lambda x: x.ref.key),
-            ingresses=sorted(s.ingresses, key=lambda x: x.ref.key),
-            network_policies=sorted(s.network_policies, key=lambda x: x.ref.key),
-            storage_classes=sorted(s.storage_classes, key=lambda x: x.name),
-            persistent_volumes=sorted(s.persistent_volumes, key=lambda x: x.name),
-            pvcs=sorted(s.pvcs, key=lambda x: x.ref.key),
-            crds=crds,
-            rbac=RbacSummary(
-                service_accounts=s.rbac["ServiceAccount"], roles=s.rbac["Role"], role_bindings=s.rbac["RoleBinding"],
-                cluster_roles=s.rbac["ClusterRole"], cluster_role_bindings=s.rbac["ClusterRoleBinding"],
-                cluster_admin_subjects=sorted(s.cluster_admin_subjects),
-            ),
-            secrets=sorted(s.secrets, key=lambda x: x.ref.key),
-            helm_releases=helm,
-            packages=sorted(s.packages, key=lambda x: x.ref.key),
-            api_usage=api_usage,
-            object_count=count,
-            objects_sha256=sha,
-        )
-        if not inv.cluster.node_count:
-            inv.cluster.node_count = len(inv.nodes)
-        if not inv.cluster.git_version:
-            inv.cluster.git_version = infer_git_version(inv)
-        if not inv.cluster.major:
-            inv.cluster.major, inv.cluster.minor = parse_version(inv.cluster.git_version)
-        if not inv.cluster.platform and inv.nodes:
-            n = inv.nodes[0]
-            os_ = n.labels.get("kubernetes.io/os") or n.labels.get("beta.kubernetes.io/os") or ""
-            arch = n.architecture or n.labels.get("kubernetes.io/arch", "")
-            inv.cluster.platform = f"{os_}/{arch}" if os_ and arch else ""
+            inv = Inventory(
+                header=header,
+                cluster=cluster,
+                complete=all(t.complete for t in types),
+                namespaces_filter=self.namespaces,
+                excluded_namespaces=self.exclude,
+                nodes=sorted(s.nodes, key=lambda n: n.name),
+                resource_types=types,
+                counts=counts,
+                workloads=sorted(s.workloads, key=lambda w: w.ref.key),
+                services=sorted(s.services, key=lambda x: x.ref.key),
+                ingresses=sorted(s.ingresses, key=lambda x: x.ref.key),
+                network_policies=sorted(s.network_policies, key=lambda x: x.ref.key),
+                storage_classes=sorted(s.storage_classes, key=lambda x: x.name),
+                persistent_volumes=sorted(s.persistent_volumes, key=lambda x: x.name),
+                pvcs=sorted(s.pvcs, key=lambda x: x.ref.key),
+                crds=crds,
+                rbac=RbacSummary(
+                    service_accounts=s.rbac["ServiceAccount"], roles=s.rbac["Role"], role_bindings=s.rbac["RoleBinding"],
+                    cluster_roles=s.rbac["ClusterRole"], cluster_role_bindings=s.rbac["ClusterRoleBinding"],
+                    cluster_admin_subjects=sorted(s.cluster_admin_subjects),
+                ),
+                secrets=sorted(s.secrets, key=lambda x: x.ref.key),
+                helm_releases=helm,
+                packages=sorted(s.packages, key=lambda x: x.ref.key),
+                api_usage=api_usage,
+                object_count=count,
+                objects_sha256=None,  # filled in when the writer is done
+            )
+            if not inv.cluster.node_count:
+                inv.cluster.node_count = len(inv.nodes)
+            if not inv.cluster.git_version:
+                inv.cluster.git_version = infer_git_version(inv)
+            if not inv.cluster.major:
+                inv.cluster.major, inv.cluster.minor = parse_version(inv.cluster.git_version)
+            if not inv.cluster.platform and inv.nodes:
+                n = inv.nodes[0]
+                os_ = n.labels.get("kubernetes.io/os") or n.labels.get("beta.kubernetes.io/os") or ""
+                arch = n.architecture or n.labels.get("kubernetes.io/arch", "")
+                inv.cluster.platform = f"{os_}/{arch}" if os_ and arch else ""
 
-        notable = sorted(s.notable, key=lambda o: (o.get("apiVersion", ""), o.get("kind", ""), (o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")))
-        # namespaces first without add-on knowledge (detection only needs names), then classified with it
-        inv.namespaces = classify_namespaces(s.namespaces, s.ns_counts, self.rules.namespaces, {})
-        det = detect_facts(Facts.build(inv, notable), self.rules)
-        addon_ns: dict[str, str] = {}
-        for a in det.addons:
-            if a.namespace:
-                addon_ns.setdefault(a.namespace, a.id)
-        inv.namespaces = classify_namespaces(s.namespaces, s.ns_counts, self.rules.namespaces, addon_ns)
-        inv.detection = det
-        inv.warnings = sorted(warnings, key=lambda w: (w.code, w.message))
+            notable = sorted(s.notable, key=lambda o: (o.get("apiVersion", ""), o.get("kind", ""), (o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")))
+            # namespaces first without add-on knowledge (detection only needs names), then classified with it
+            inv.namespaces = classify_namespaces(s.namespaces, s.ns_counts, self.rules.namespaces, {})
+            det = detect_facts(Facts.build(inv, notable), self.rules)
+            addon_ns: dict[str, str] = {}
+            for a in det.addons:
+                if a.namespace:
+                    addon_ns.setdefault(a.namespace, a.id)
+            inv.namespaces = classify_namespaces(s.namespaces, s.ns_counts, self.rules.namespaces, addon_ns)
+            inv.detection = det
+            inv.warnings = sorted(warnings, key=lambda w: (w.code, w.message))
+            inv.objects_sha256 = written.result()
+        finally:
+            writer.shutdown(wait=True)
         return inv
 
     def cleanup(self) -> None:

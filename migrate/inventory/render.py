@@ -73,7 +73,8 @@ def render(inv: Inventory) -> Group:
     head = _kv("Cluster")
     head.add_row("name", f"{c.name or '-'}  ({inv.header.mode}: {inv.header.source})")
     head.add_row("version", f"{c.git_version or '?'}  {c.platform}".strip())
-    head.add_row("nodes", f"{c.node_count} ({', '.join(f'{n} {r}' for r, n in sorted(Counter(r for nd in inv.nodes for r in (nd.roles or ['worker'])).items()))})")
+    roles = ", ".join(f"{n} {r}" for r, n in sorted(Counter(r for nd in inv.nodes for r in (nd.roles or ["worker"])).items()))
+    head.add_row("nodes", f"{c.node_count} ({roles})" if roles else str(c.node_count))
     if d.distro:
         role = f", role {d.distro.role}" if d.distro.role else ""
         ver = f" {d.distro.version}" if d.distro.version else ""

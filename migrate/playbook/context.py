@@ -17,7 +17,7 @@ __all__ = ["RunOptions", "StepContext", "crash_point", "CRASH_ENV"]
 # Test seam: DISTROSHIFT_CRASH_AT=<step-id>:<point> makes the process die (os._exit(137), like
 # kill -9) at that point, so tests can prove --resume and --rollback after a crash. Points:
 # <step>:start, <step>:end, <step>:apply:<n> (after the n-th object), <step>:recorded (quiesce,
-# after the originals are saved), rollback:<n>.
+# after the originals are saved), rollback:<n>, rollback:velero:<n> (velero-restored object deletions).
 CRASH_ENV = "DISTROSHIFT_CRASH_AT"
 
 

@@ -209,8 +209,9 @@ def rollback_run(
     clients: tuple[Any, Any] | Callable[[], tuple[Any, Any]],
     echo: Callable[[str], None] = print,
 ) -> RunState:
-    """Put the source back exactly (replicas, CronJob suspend flags); with --remove-target, delete
-    what the run created on the target (only objects that did not exist before). Resumable."""
+    """Put the source back exactly (replicas, CronJob suspend flags, DaemonSet nodeSelectors); with
+    --remove-target, delete what the run created on the target (only objects that did not exist
+    before; velero: found by this run's velero.io/restore-name labels). Resumable."""
     from migrate.cutover import quiesce as q
 
     pb = load_playbook(opts.playbook)

@@ -115,11 +115,14 @@ def test_ctrl_c_during_a_step_leaves_a_resumable_state(clusters, tmp_path):
         else:
             pytest.fail("verify never started")
         proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted"), err  # one line, no traceback, no blank line
+    assert f"the state is saved in {env.state}; --resume continues the run" in out
     st = json.loads(env.state.read_text())
     assert st["status"] == "Interrupted"
     assert {s["id"]: s["status"] for s in st["steps"]}["verify"] == "Running"

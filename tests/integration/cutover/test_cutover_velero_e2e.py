@@ -71,3 +71,40 @@ def test_velero_dry_run_prints_argv_and_touches_nothing(velero_env):
     mutating = [c for c in velero_calls(state) if c[2:3] == ["create"]]
     assert mutating == []
     assert env.replicas(env.src) == ORIGINAL and env.names(env.tgt, "apps/v1", "Deployment") == []
+
+
+@pytest.mark.kubectl
+def test_velero_rollback_remove_target_deletes_only_this_runs_restored_objects(velero_env):
+    env, venv, state = velero_env
+    # on the target before the run: the namespace, a ConfigMap velero will update and relabel
+    # (existing-resource-policy update), one it never touches, and an object of another restore
+    env.tgt.store.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+    env.tgt.store.put({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shop-config", "namespace": "shop"},
+                       "data": {"LOG_LEVEL": "warn"}})
+    env.tgt.store.put({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "local-only", "namespace": "shop"},
+                       "data": {"a": "b"}})
+    other = {"velero.io/backup-name": "someone-else", "velero.io/restore-name": "someone-elses-restore"}
+    env.tgt.store.put({"apiVersion": "v1", "kind": "ConfigMap",
+                       "metadata": {"name": "other-restore", "namespace": "default", "labels": other}, "data": {}})
+    r = env.cli("dkp-to-rke2", "--yes", "--velero", str(VELERO_STANDIN), env=venv)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr
+    run = json.loads(env.state.read_text())["run_id"]
+    cm = env.get(env.tgt, "v1", "ConfigMap", "shop", "shop-config")
+    assert cm["metadata"]["labels"]["velero.io/restore-name"].startswith(f"ds-{run}-")  # relabelled by velero
+    assert env.names(env.tgt, "apps/v1", "Deployment") == ["web"]
+
+    r = env.cli("dkp-to-rke2", "--rollback", "--remove-target", env=venv)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert env.replicas(env.src) == ORIGINAL
+    # what this run's restores created is gone ...
+    for av, kind in (("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"),
+                     ("batch/v1", "CronJob"), ("v1", "Service"), ("v1", "Secret"), ("networking.k8s.io/v1", "Ingress")):
+        assert env.names(env.tgt, av, kind) == [], kind
+    # ... and nothing else: pre-existing objects (even relabelled), another restore's object
+    assert "kept /ConfigMap/shop/shop-config" in r.stdout
+    assert sorted(n for n in env.names(env.tgt, "v1", "ConfigMap") if n != "kube-root-ca.crt") == ["local-only", "shop-config"]
+    assert env.get(env.tgt, "v1", "Namespace", None, "shop")["metadata"].get("deletionTimestamp") is None
+    assert env.get(env.tgt, "v1", "ConfigMap", "default", "other-restore") is not None
+    assert env.names(env.tgt, "apps/v1", "Deployment", "kube-system") == ["coredns"]
+    assert json.loads(env.state.read_text())["status"] == "RolledBack"
+    assert env.names(env.src, "apps/v1", "Deployment") == ["web"]  # the source is never deleted

@@ -63,3 +63,7 @@ def test_malformed_dump(tmp_path, capsys, content):
 
 def test_bad_workers(capsys, tmp_path):
     _check(capsys, ["inventory", "--from-dump", str(tmp_path), "--workers", "0"], "--workers")
+
+
+def test_bad_page_size(capsys, tmp_path):
+    _check(capsys, ["inventory", "--from-dump", str(tmp_path), "--page-size", "0"], "--page-size")
