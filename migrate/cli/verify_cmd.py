@@ -17,14 +17,18 @@ EXIT_HELP = "Exit codes: 0 all checks pass, 1 a check failed, 2 bad input or unr
 def _table(report) -> object:
     from rich.table import Table
 
-    t = Table(title=f"{report.header.kind}: {report.target}", expand=False)
+    what = {"ReadinessResult": "Readiness", "ParityResult": "Parity"}.get(report.header.kind, report.header.kind)
+    t = Table(title=f"{what} of {report.target}", expand=False)
     t.add_column("Result", no_wrap=True)
     t.add_column("Check", overflow="fold", max_width=60)
     t.add_column("Detail", overflow="fold", max_width=36)
     for c in sorted(report.checks, key=lambda c: (c.status.value != "Failed", c.id)):
         mark = {"Passed": "[green]PASS[/]", "Failed": "[red]FAIL[/]" if c.failing else "[yellow]WARN[/]",
                 "Skipped": "[dim]SKIP[/]", "Error": "[red]ERROR[/]"}[c.status.value]
-        t.add_row(mark, c.title, c.message)
+        detail = c.message
+        if c.status.value != "Passed" and c.evidence and c.category == "parity":
+            detail += "\n" + "\n".join(c.evidence[:3])  # name the fields that differ
+        t.add_row(mark, c.title, detail)
     return t
 
 

@@ -21,6 +21,10 @@ Public API (used by the CLI and the cutover playbook engine):
         inv.objects_file. Read back with migrate.models.io.read_artifact + migrate.models.inventory.iter_objects.
 
 `rules` is a migrate.detect.RuleSet (load_rules([...user files])); default: the built-in rules.
+
+Both collectors pause Python's cyclic garbage collector while they run and restore its previous state
+(builder.gc_paused: at 100k objects the collector cost as much CPU as everything else together); the
+objects they create hold no reference cycles. Speed is measured by bench/inventory.py.
 """
 
 from __future__ import annotations

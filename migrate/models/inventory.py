@@ -43,6 +43,9 @@ __all__ = [
 
 class ClusterInfo(Model):
     name: str = ""  # context or dump name
+    # The kube-system namespace's uid: stable for the life of a cluster, so stages can tell whether
+    # two artifacts (or an artifact and a live context) are about the same cluster.
+    uid: str | None = None
     server_url: str | None = None  # never with credentials
     git_version: str = ""  # e.g. v1.27.11+vmware.1
     major: str = ""

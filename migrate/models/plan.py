@@ -145,6 +145,7 @@ class NamespacePlan(Model):
 class SourceSummary(Model):
     inventory: str  # path of inventory.json as given
     cluster: str = ""
+    cluster_uid: str | None = None  # ClusterInfo.uid of the inventory: which cluster this plan is for
     distro: str | None = None
     git_version: str = ""
 

@@ -148,3 +148,27 @@ def test_verify_with_unknown_context_is_one_line_exit_2(tmp_path, capsys):
     assert rc == 2
     # (other tests' simulator threads in this process may log too; the command itself says one line)
     assert len(errors) == 1 and "nope" in errors[0] and "Traceback" not in err
+
+
+def test_verify_refuses_the_plans_source_cluster_and_a_foreign_inventory(tmp_path, capsys):
+    from migrate.models.io import read_artifact
+
+    plan_dir = _write_plan(tmp_path, MANIFESTS)
+    inv_path = _write_inventory(tmp_path)
+    with serve("rke2") as sim:
+        uid = connect(str(sim.kubeconfig)).get("/api/v1/namespaces/kube-system")["metadata"]["uid"]
+        plan = read_artifact(plan_dir / "plan.json", Plan)
+        plan.source.cluster_uid, plan.source.cluster = uid, "rke2"
+        write_artifact(plan_dir / "plan.json", plan)
+        rc = run(["verify", "--kubeconfig", str(sim.kubeconfig), "--plan", str(plan_dir)])
+        err = capsys.readouterr().err
+        assert rc == 2 and "SOURCE cluster" in err and err.count("\n") == 1
+
+        plan.source.cluster_uid = "another-cluster"
+        write_artifact(plan_dir / "plan.json", plan)
+        inv = read_artifact(inv_path, Inventory)
+        inv.cluster.uid, inv.cluster.name = "yet-another", "dkp-prod"
+        write_artifact(inv_path, inv)
+        rc = run(["verify", "--kubeconfig", str(sim.kubeconfig), "--plan", str(plan_dir), "--source-inventory", str(inv_path)])
+        err = capsys.readouterr().err
+        assert rc == 2 and "dkp-prod" in err and "inventory.json" in err
