@@ -126,6 +126,7 @@ class PluginError(Model):
     plugin: str
     message: str
     file: str = ""
+    timeout: bool = False  # sonobuoy gave up waiting for the plugin's results (status "timeout"), not a crash
 
 
 class BundleCheck(Model):
@@ -175,8 +176,12 @@ class ConformanceResult(Model):
             reasons.append("no test results (unknown is not passed)")
         if self.unexpected_failures:
             reasons.append(f"{len(self.unexpected_failures)} unexpected e2e failure(s)")
-        if self.plugin_errors:
-            reasons.append(f"{len(self.plugin_errors)} plugin error(s)")
+        timeouts = [e.plugin for e in self.plugin_errors if e.timeout]
+        if timeouts:
+            reasons.append(f"plugin {', '.join(sorted(set(timeouts)))} timed out waiting for results (a timeout counts as a failure)")
+        errors = [e for e in self.plugin_errors if not e.timeout]
+        if errors:
+            reasons.append(f"{len(errors)} plugin error(s)")
         failing = [c for c in self.checks if c.failing]
         if failing:
             reasons.append(f"{len(failing)} failing check(s)")

@@ -37,6 +37,7 @@ E2E = "e2e"
 RESULTS_YAML = "plugins/{p}/sonobuoy_results.yaml"
 RESULTS_DIR = "plugins/{p}/results/"
 ERRORS_DIR = "plugins/{p}/errors/"
+PLUGIN_TIMEOUT_MESSAGE = "timeout waiting for results"
 
 # Ginkgo v2 reports suite-level nodes as test cases; they are not tests, unless they fail.
 SUITE_NODES = (
@@ -256,10 +257,18 @@ class Reader:
             cases.extend(parse_junit(self.read(name) or b"", source=f"{self.path}!{name}"))
         return cases
 
+    def _timed_out_files(self, plugin: str) -> set[str]:
+        """Error files (archive paths) that the plugin's result tree marks `timeout`."""
+        tree = self.plugin_tree(plugin)
+        if tree is None:
+            return set()
+        return {f"plugins/{plugin}/{it.meta['file']}" for it in tree.walk() if it.status == "timeout" and it.meta.get("file")}
+
     def plugin_errors(self) -> list[PluginError]:
         errs: list[PluginError] = []
         for p in self.plugins():
             prefix = ERRORS_DIR.format(p=p)
+            timed_out = self._timed_out_files(p) if any(x.startswith(prefix) for x in self._names) else set()
             for n in (x for x in self._names if x.startswith(prefix)):
                 msg = ""
                 try:
@@ -270,7 +279,9 @@ class Reader:
                     msg = str(body.get("error") or "")  # the pod spec beside it is not kept
                 if not msg:
                     msg = _short(self.text(n), 300) or "plugin reported an error"
-                errs.append(PluginError(plugin=p, message=_short(msg, 500), file=n))
+                # sonobuoy's aggregator writes this exact message when it stops waiting for a plugin
+                timeout = n in timed_out or msg.strip() == PLUGIN_TIMEOUT_MESSAGE
+                errs.append(PluginError(plugin=p, message=_short(msg, 500), file=n, timeout=timeout))
         return errs
 
     def to_result(self) -> ConformanceResult:

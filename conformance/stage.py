@@ -119,7 +119,7 @@ def run_checks(r: ConformanceResult) -> list[CheckResult]:
                 title=f"plugin {e.plugin} ran",
                 category="run",
                 status=CheckStatus.Failed,
-                message=e.message,
+                message=(f"timed out: {e.message}" if e.timeout else e.message),
                 evidence=[e.file] if e.file else [],
             )
         )

@@ -3,7 +3,7 @@
     source sim ──inventory──> inventory.json ──plan──> plan/plan.json + manifests/
     target sim <──readiness── readiness.json
                <──run (native engine, --yes)── state.json ──verify──> parity.json
-    recorded sonobuoy tarball ──conformance --from-tarball──> conformance/conformance.json
+    shipped recorded sonobuoy tarball ──conformance --from-tarball──> conformance/conformance.json
     all of it ──report──> reports/{assessment,conformance,cutover}.html (+ .md)
 
 Each stage is called the way a user calls it (the CLI, in-process, or the stage's public function)
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -29,13 +30,20 @@ import yaml
 
 from migrate.errors import InputError
 
-__all__ = ["PAIRS", "StageOutcome", "DemoResult", "run_demo", "find_replay_tarball"]
+__all__ = ["PAIRS", "SOURCE_PLAN_FLAGS", "StageOutcome", "DemoResult", "run_demo", "find_replay_tarball", "replay_label"]
 
-# Simulated migration pairs: source -> default target.
+# Simulated migration pairs: source -> default target (every one a shipped snapshot).
 PAIRS = {"dkp": "rke2", "tkg": "eks", "openshift": "kubeadm"}
-# A target with no shipped snapshot that is still a faithful simulation: upstream Kubernetes as
-# kubeadm installs it is what the empty simulator serves.
-UPSTREAM_TARGETS = {"kubeadm"}
+# Plan flags a migration engineer must pass for a source, with the reason the demo prints: these
+# resolve real blockers (the tool cannot guess where images were mirrored to), not tool mistakes.
+SOURCE_PLAN_FLAGS: dict[str, tuple[list[str], str]] = {
+    "openshift": (
+        ["--registry-map", "image-registry.openshift-image-registry.svc:5000=registry.example.com/mirror"],
+        "images in the OpenShift internal registry (image-registry.openshift-image-registry.svc:5000) cannot be "
+        "pulled by the target; as an engineer would after mirroring them, the demo passes --registry-map "
+        "image-registry.openshift-image-registry.svc:5000=registry.example.com/mirror",
+    ),
+}
 NOT_BUILT = "is not built yet"
 REPLAY_ENV = "DISTROSHIFT_DEMO_TARBALL"
 
@@ -67,6 +75,11 @@ class DemoResult:
     def failed(self) -> list[StageOutcome]:
         return [s for s in self.stages if s.status == "failed"]
 
+    @property
+    def not_ok(self) -> list[StageOutcome]:
+        """Stages that ended GATE or FAILED: the demo did not show a clean migration."""
+        return [s for s in self.stages if s.status in ("gate-failed", "failed")]
+
 
 def find_replay_tarball() -> Path | None:
     """A recorded sonobuoy results tarball shipped with the project (conformance/data/), or $DISTROSHIFT_DEMO_TARBALL."""
@@ -94,9 +107,8 @@ def _check_pair(source: str, target: str) -> None:
         raise InputError(f"no simulated source cluster {source!r} (shipped: {', '.join(sorted(shipped))})", field="--source")
     if not target:
         raise InputError(f"no default target for {source!r}; give --target", field="--target")
-    if target not in shipped and target not in UPSTREAM_TARGETS:
-        known = sorted(shipped | UPSTREAM_TARGETS)
-        raise InputError(f"no simulated target cluster {target!r} (available: {', '.join(known)})", field="--target")
+    if target not in shipped:
+        raise InputError(f"no simulated target cluster {target!r} (available: {', '.join(sorted(shipped))})", field="--target")
     if source == target:
         raise InputError("--source and --target must be different clusters", field="--target")
 
@@ -158,6 +170,34 @@ class _Pipeline:
         return outcome
 
 
+_PRODUCTS = {"rke2": "RKE2", "k3s": "K3s", "eks": "EKS", "aks": "AKS", "gke": "GKE", "kubeadm": "kubeadm",
+             "openshift": "OpenShift", "tkg": "TKG", "dkp": "DKP"}
+_RECORDED = re.compile(r"^(?P<product>[a-z0-9]+)-(?P<version>v\d+\.\d+\.\d+)-(?P<mode>[a-z-]+)$")
+
+
+def replay_label(tarball: Path) -> str:
+    """What a replayed tarball is, in words: nothing was run now, and the user must not think so."""
+    stem = tarball.name.removesuffix(".tar.gz").removesuffix(".tgz")
+    m = _RECORDED.match(stem)
+    what = (f"a recorded {_PRODUCTS.get(m['product'], m['product'].upper())} {m['version']} {m['mode']} result"
+            if m else f"the recorded sonobuoy result {tarball.name}")
+    return f"replayed {what} (no e2e tests run now)"
+
+
+def _steps_summary(state: Any) -> str:
+    """'Completed, 12 of 13 steps ran; skipped: inventory (why)' -- a skip is a decision, not a gap."""
+    steps = list(state.steps)
+    ran = [st for st in steps if st.status.value == "Completed"]
+    text = f"{state.status.value}, {len(ran)} of {len(steps)} steps ran"
+    skipped = [st for st in steps if st.status.value == "Skipped"]
+    if skipped:
+        text += "; skipped " + "; ".join(f"{st.id} ({st.message})" if st.message else st.id for st in skipped)
+    others = [st for st in steps if st.status.value not in ("Completed", "Skipped")]
+    if others and state.status.value != "Completed":
+        text += "; " + ", ".join(f"{st.id} {st.status.value}" for st in others[:3])
+    return text
+
+
 def _cli_outcome(name: str, code: int, err: str, artifacts: list[Path], ok_msg: str, gate_msg: str = "") -> StageOutcome:
     present = [a for a in artifacts if a.exists()]
     if NOT_BUILT in err:
@@ -199,10 +239,7 @@ def run_demo(
         echo(f"distroshift demo: {source} -> {target} (simulated clusters), artifacts in {out_dir}")
         src = start(source, kubeconfig_out=private / f"{source}.kubeconfig")
         sims.append(src)
-        if target in _shipped():
-            tgt = start(target, kubeconfig_out=private / f"{target}.kubeconfig")
-        else:  # upstream target: the empty simulator is a vanilla kubeadm-style API server
-            tgt = start(None, name=target, kubeconfig_out=private / f"{target}.kubeconfig")
+        tgt = start(target, kubeconfig_out=private / f"{target}.kubeconfig")
         sims.append(tgt)
         kubeconfig = _merge_kubeconfigs([src.kubeconfig, tgt.kubeconfig],
                                         (out_dir / "kubeconfig") if keep else (private / "kubeconfig"))
@@ -260,9 +297,12 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
     def plan() -> StageOutcome:
         if not inv.exists():
             return StageOutcome("plan", "skipped", "needs inventory.json")
+        flags, why = SOURCE_PLAN_FLAGS.get(source, ([], ""))
+        if why:
+            pipe.echo(f"  note: {why}")
         # --target-context: plan against what the simulated target really serves (version, APIs, classes)
         code, err = pipe.cli(["plan", "--inventory", str(inv), "--target", target, "--kubeconfig", kc, "--target-context", tctx,
-                              "--out", str(plan_dir), "-o", "json"])
+                              *flags, "--out", str(plan_dir), "-o", "json"])
         o = _cli_outcome("plan", code, err, [plan_json], "", "plan written, with blockers")
         if plan_json.exists():
             from migrate.models.io import read_artifact
@@ -337,9 +377,7 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
             from migrate.models.state import RunState
 
             s = read_artifact(state, RunState)
-            done = sum(1 for st in s.steps if st.status.value == "Completed")
-            o.message = f"{state.name}: {book.name} native engine, {s.status.value}, {done}/{len(s.steps)} steps completed" + (
-                f" ({err})" if err else "")
+            o.message = f"{state.name}: {book.name} native engine, {_steps_summary(s)}" + (f" ({err})" if err else "")
         return o
 
     def verify() -> StageOutcome:
@@ -354,7 +392,7 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
         tb = Path(tarball) if tarball else find_replay_tarball()
         if tb is None:
             return StageOutcome("conformance", "unavailable",
-                                "no recorded sonobuoy tarball shipped yet (give --conformance-tarball or set "
+                                "no recorded sonobuoy tarball found in this install (give --conformance-tarball or set "
                                 f"{REPLAY_ENV}); a live run needs sonobuoy and real nodes")
         code, err = pipe.cli(["conformance", "run", "--from-tarball", str(tb), "--out", str(conf_dir), "-o", "json"])
         cj = conf_dir / "conformance.json"
@@ -364,7 +402,7 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
             from migrate.models.io import read_artifact
 
             r = read_artifact(cj, ConformanceResult)
-            o.message = (f"conformance/conformance.json: replayed {tb.name}: {r.passed} passed, {r.failed} failed, "
+            o.message = (f"conformance/conformance.json: {replay_label(tb)}: {r.passed} passed, {r.failed} failed, "
                          f"{r.skipped} skipped ({'PASS' if not r.gate_reasons() else 'FAIL'})")
         return o
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from reports.view_assessment import assessment_view
 from reports.view_conformance import conformance_view
 from reports.view_cutover import cutover_view
 
-__all__ = ["FORMATS", "render", "render_reports", "md_escape", "script_hash", "report_path"]
+__all__ = ["FORMATS", "render", "render_reports", "md_escape", "script_hash", "report_path", "out_paths"]
 
 FORMATS = ("html", "md")
 TITLES = {
@@ -155,9 +156,46 @@ def render(arts: Artifacts, kind: str, fmt: str = "html") -> str:
     )
 
 
+SUFFIXES = {"html": (".html", ".htm"), "md": (".md", ".markdown")}
+
+
 def report_path(out: Path, kind: str, several: bool) -> Path:
     """--out names the file; when one call yields several reports each gets '-<kind>' before the suffix."""
     return out.with_name(f"{out.stem}-{kind}{out.suffix}") if several else out
+
+
+def out_paths(out: str | os.PathLike, kinds: list[str], fmt: str) -> list[Path]:
+    """Where each report goes. A trailing slash or an existing directory means a directory (created if
+    missing) holding <kind>.<fmt>; anything else is the report file itself. Unusable paths are one-line
+    InputErrors before anything is rendered."""
+    raw = os.fspath(out)
+    if not raw.strip():
+        raise InputError("is empty; give a file (report.html) or a directory (reports/)", field="--out")
+    p = Path(raw)
+    as_dir = raw.endswith(("/", os.sep)) or p.is_dir()
+    if as_dir:
+        if p.exists() and not p.is_dir():
+            raise InputError("exists and is not a directory (drop the trailing slash to write a file)", path=raw, field="--out")
+        _check_parent(p)
+        return [p / f"{k}.{fmt}" for k in kinds]
+    if not p.suffix:
+        raise InputError(f"has no file suffix: give {raw}/ for a directory or {raw}.{fmt} for a file", path=raw, field="--out")
+    other = next((f for f, sufs in SUFFIXES.items() if p.suffix.lower() in sufs), fmt)
+    if other != fmt:
+        raise InputError(f"is a .{other} name but --format is {fmt}", path=raw, field="--out")
+    _check_parent(p.parent)
+    return [report_path(p, k, len(kinds) > 1) for k in kinds]
+
+
+def _check_parent(d: Path) -> None:
+    """The nearest existing ancestor must be a writable directory (the rest is created)."""
+    for a in (d, *d.parents):
+        if a.exists():
+            if not a.is_dir():
+                raise InputError("is a file, so no directory can be created under it", path=str(a), field="--out")
+            if not os.access(a, os.W_OK | os.X_OK):
+                raise InputError("directory is not writable", path=str(a), field="--out")
+            return
 
 
 def render_reports(
@@ -171,11 +209,8 @@ def render_reports(
         kinds = [kind]
     else:
         raise InputError(f"unknown report kind {kind!r} (choose auto, {', '.join(REPORT_KINDS)})", field="--kind")
-    out_p = Path(out)
-    if out_p.is_dir():
-        out_p = out_p / f"report.{fmt}"
-    written = []
-    for k in kinds:
-        text = render(arts, k, fmt)
-        written.append(write_atomic(report_path(out_p, k, len(kinds) > 1), text))
-    return written
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (choose html or md)", field="--format")
+    targets = out_paths(out, kinds, fmt)
+    texts = [render(arts, k, fmt) for k in kinds]  # render all first: a bad artifact writes nothing
+    return [write_atomic(t, text) for t, text in zip(targets, texts)]

@@ -13,6 +13,9 @@ from reports.view_assessment import ROW_LIMIT, Limited, limited
 __all__ = ["conformance_view", "is_replay", "check_rows"]
 
 STATUS_CLASS = {"Passed": "ok", "Failed": "bad", "Error": "bad", "Skipped": "muted"}
+# Gate reasons that only say "no e2e results": the verdict is UNKNOWN rather than FAIL when they are all there is.
+NO_E2E = "no conformance (e2e) results were given (unknown is never a pass)"
+UNKNOWN_REASONS = {NO_E2E, "no test results (unknown is not passed)"}
 STATUS_RANK = {"Error": 0, "Failed": 1, "Skipped": 2, "Passed": 3}
 
 
@@ -71,7 +74,12 @@ def conformance_view(r: ConformanceResult | None, readiness: Any = None) -> dict
         cat: {s: sum(1 for x in rows if x["status"] == s) for s in ("Passed", "Failed", "Error", "Skipped")}
         for cat, rows in sorted(by_category.items())
     }
+    # Sonobuoy's pessimistic aggregation: no e2e results is Unknown, never a pass, whatever the
+    # native checks say. Their own pass/fail is reported beside it, not folded into a PASS.
+    e2e_status = r.result_status if r is not None else "unknown"
     gate = r.gate_reasons() if r else []
+    native = checks
+    native_failing = [c for c in native if c.failing]
     if readiness is not None and r is None:
         failing = [c for c in readiness.checks if c.failing]
         gate = [f"{len(failing)} failing readiness check(s)"] if failing else ([] if readiness.checks else ["no readiness checks ran"])
@@ -79,9 +87,24 @@ def conformance_view(r: ConformanceResult | None, readiness: Any = None) -> dict
         extra = [c for c in readiness.checks if c.failing and c.id not in seen]
         if extra:
             gate.append(f"{len(extra)} failing readiness check(s)")
+    if r is None:
+        gate.append(NO_E2E)
+    unknown_only = e2e_status == "unknown" and all(g in UNKNOWN_REASONS for g in gate)
+    verdict = "UNKNOWN" if unknown_only else "FAIL" if gate else "PASS"
+    native_summary = {
+        "total": len(native),
+        "passed": sum(1 for c in native if c.status.value == "Passed"),
+        "failing": len(native_failing),
+        "warnings": sum(1 for c in native if c.status.value in ("Failed", "Error") and not c.failing),
+        "skipped": sum(1 for c in native if c.status.value == "Skipped"),
+    }
+    native_verdict = "NONE" if not native else "FAIL" if native_failing else "PASS"
     summary = {
-        "verdict": "FAIL" if gate else "PASS",
+        "verdict": verdict,
         "gate": gate,
+        "e2e_status": e2e_status,
+        "native_verdict": native_verdict,
+        "native": native_summary,
         "passed": r.passed if r else None,
         "failed": r.failed if r else None,
         "skipped": r.skipped if r else None,
@@ -112,5 +135,9 @@ def conformance_view(r: ConformanceResult | None, readiness: Any = None) -> dict
         "bundle": r.bundle if r else None,
         "bundle_checks": check_rows(r.bundle.checks) if r and r.bundle else [],
         "gate": gate,
-        "verdict": "FAIL" if gate else "PASS",
+        "verdict": verdict,
+        "verdict_cls": {"PASS": "ok", "FAIL": "bad", "UNKNOWN": "warn"}[verdict],
+        "e2e_status": e2e_status,
+        "native": native_summary,
+        "native_verdict": native_verdict,
     }

@@ -31,13 +31,13 @@ class OutputFormat(str, Enum):
 
 
 KubeconfigOpt = Annotated[
-    Optional[str], typer.Option("--kubeconfig", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+    Optional[str], typer.Option("--kubeconfig", metavar="FILE", help="Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
 ]
-ContextOpt = Annotated[Optional[str], typer.Option("--context", help="The kubeconfig context to use.")]
+ContextOpt = Annotated[Optional[str], typer.Option("--context", metavar="NAME", help="The kubeconfig context to use.")]
 NamespaceOpt = Annotated[
-    Optional[list[str]], typer.Option("--namespace", "-n", help="Namespace(s) to include; repeat the flag for several.")
+    Optional[list[str]], typer.Option("--namespace", "-n", metavar="NS", help="Namespace(s) to include; repeat the flag for several.")
 ]
-OutputOpt = Annotated[OutputFormat, typer.Option("--output", "-o", help="Output format: table, json or yaml.")]
+OutputOpt = Annotated[OutputFormat, typer.Option("--output", "-o", metavar="table|json|yaml", help="Output format: table, json or yaml.")]
 
 
 @dataclass

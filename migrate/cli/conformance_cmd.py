@@ -9,10 +9,17 @@ import typer
 from migrate.cli.common import ContextOpt, KubeconfigOpt, OutputFormat, OutputOpt, emit, pick
 from migrate.errors import GateFailed, InputError, Interrupted
 
+# Its own paragraph, one code a line: typer keeps the line breaks of every paragraph but the first.
 EXIT_CODES = """
-Exit codes: 0 passed; 1 the gate failed (unexpected e2e failures, failing checks, plugin errors,
-a timeout, or no results at all - unknown is never a pass); 2 bad input (flag, known-failures file,
-tarball); 3 could not run (sonobuoy missing or failing, unusable retrieved results); 130 interrupted.
+
+Exit codes:
+0    passed
+1    the gate failed: unexpected e2e failures, failing checks, plugin
+     errors, a timeout, or no results at all (unknown is never a pass)
+2    bad input: a flag, the known-failures file, the tarball, an
+     unknown context or an unreachable cluster
+3    could not run: sonobuoy missing or failing, unusable results
+130  interrupted
 """
 
 RUN_HELP = (
@@ -61,7 +68,8 @@ def _table(result):
         ("passed / failed / skipped", f"{result.passed} / {result.failed} / {result.skipped}"),
         ("expected failures", str(len(result.expected_failures))),
         ("unexpected failures", str(len(result.unexpected_failures))),
-        ("plugin errors", str(len(result.plugin_errors))),
+        ("plugin errors", str(sum(not e.timeout for e in result.plugin_errors))),
+        ("plugin timeouts", str(sum(e.timeout for e in result.plugin_errors))),
         ("checks failing", str(sum(c.failing for c in result.checks))),
     ]
     if result.message:
@@ -74,7 +82,7 @@ def _table(result):
     for f in result.expected_failures:
         t.add_row("[yellow]known[/yellow]", escape(f"{f.name}\nreason: {f.reason}"))
     for e in result.plugin_errors:
-        t.add_row("[red]plugin error[/red]", escape(f"{e.plugin}: {e.message}"))
+        t.add_row("[red]plugin timeout[/red]" if e.timeout else "[red]plugin error[/red]", escape(f"{e.plugin}: {e.message}"))
     for reason in result.gate_reasons():
         t.add_row("[red]gate[/red]", escape(reason))
     return t
@@ -143,6 +151,11 @@ def _do_run(
         opts.validate()
         kc, cx = pick(kubeconfig, ctx, "kubeconfig"), pick(context, ctx, "context")
         sb = Sonobuoy(sonobuoy, kubeconfig=kc, context=cx)
+        # sonobuoy finds an unknown context or a dead API server only deep into its run (and the
+        # "results" are then empty); check the cluster the way every other live command does.
+        from migrate.cluster import connect
+
+        connect(kc, cx).ensure_reachable()
         try:
             with ProgressView() as view:
                 result_out = stage.run(

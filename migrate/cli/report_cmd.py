@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -29,18 +29,23 @@ def register(app: typer.Typer) -> None:
         help=(
             "Render a report from artifacts (inventory.json, plan.json, readiness.json, conformance.json, state.json, "
             "parity.json). With --kind auto every report the artifacts support is written; when there are several, "
-            "each file gets '-<kind>' before the suffix of --out."
+            "each file gets '-<kind>' before the suffix of --out (or, for a directory, is <kind>.html inside it)."
         ),
     )
     def _cmd(
         artifacts: Annotated[list[Path], typer.Argument(help="Artifact files written by the other commands.", show_default=False)],
-        out: Annotated[Path, typer.Option("--out", help="Report file to write (or a directory).")] = Path("report.html"),
+        # a str, not a Path: Path("newdir/") drops the trailing slash that says "a directory"
+        out: Annotated[
+            Optional[str],
+            typer.Option("--out", help="Report file to write (default report.html / report.md), or a directory: "
+                                       "a trailing slash or an existing directory gets <kind>.html inside (created if missing)."),
+        ] = None,
         fmt: Annotated[ReportFormat, typer.Option("--format", help="html (self-contained page) or md (for tickets and PRs).")] = ReportFormat.html,
         kind: Annotated[ReportKind, typer.Option("--kind", help="Which report; auto picks from the artifacts given.")] = ReportKind.auto,
     ) -> None:
         from reports.render import render_reports
 
-        if fmt == ReportFormat.md and out == Path("report.html"):
-            out = Path("report.md")
+        if out is None:
+            out = f"report.{fmt.value}"
         for p in render_reports(artifacts, out, fmt=fmt.value, kind=kind.value):
             typer.echo(str(p))

@@ -85,6 +85,7 @@ class Unit:
         self._w = writer
         self.summ = Summaries()
         self.count = 0
+        self.kube_system_uid: str | None = None
 
     def add(self, obj: dict[str, Any]) -> None:
         md = obj.get("metadata") or {}
@@ -92,8 +93,12 @@ class Unit:
         b = self._b
         if ns and not b.ns_allowed(ns):
             return
-        if obj.get("kind") == "Namespace" and not b.ns_allowed(md.get("name", "")):
-            return
+        if obj.get("kind") == "Namespace":
+            if md.get("name") == "kube-system" and md.get("uid"):
+                # the cluster's identity (ClusterInfo.uid), kept even when -n/--exclude leave kube-system out
+                self.kube_system_uid = str(md["uid"])
+            if not b.ns_allowed(md.get("name", "")):
+                return
         self.count += 1
         if self._w is None:  # count-only type
             self.summ.counts[f"{self.key[0]}/{self.kind}"] += 1
@@ -107,6 +112,7 @@ class Unit:
     def reset(self) -> None:
         self.summ = Summaries()
         self.count = 0
+        self.kube_system_uid = None
         if self._w is not None:
             self._w.reset()
 
@@ -136,6 +142,7 @@ class InventoryBuilder:
         self.summ = Summaries()
         self.types: dict[tuple[str, str, str], _TypeState] = {}
         self.warnings: list[Finding] = []
+        self.kube_system_uid: str | None = None
         self._lock = threading.Lock()
 
     def ns_allowed(self, ns: str) -> bool:
@@ -159,6 +166,7 @@ class InventoryBuilder:
     def _finish(self, unit: Unit, error: str | None) -> None:
         with self._lock:
             st = self.types[unit.key]
+            self.kube_system_uid = self.kube_system_uid or unit.kube_system_uid
             if error is not None:
                 # a partial list is worse than none: what we have is dropped and the type marked incomplete
                 st.info.complete = False
@@ -270,6 +278,8 @@ class InventoryBuilder:
                 object_count=count,
                 objects_sha256=None,  # filled in when the writer is done
             )
+            if not inv.cluster.uid:
+                inv.cluster.uid = self.kube_system_uid
             if not inv.cluster.node_count:
                 inv.cluster.node_count = len(inv.nodes)
             if not inv.cluster.git_version:

@@ -47,7 +47,7 @@ from migrate.plan.diff import object_diff
 from migrate.plan.manifests import manifest_path, to_yaml, write_manifests
 from migrate.plan.validate import Validator
 from migrate.rules import base
-from migrate.rules.addons import addon_group_index, plan_addons
+from migrate.rules.addons import addon_group_index, dedupe_installs, plan_addons
 from migrate.rules.apiversions import api_status
 from migrate.rules.declarative import compile_rules_file
 from migrate.rules.images import image_refs, map_image
@@ -226,6 +226,9 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
         addon_groups=addon_group_index(addons),
         platform_owned=platform_owned,
     )
+    # The group index above needs every source add-on (a replaced one's CRDs are dropped); the plan
+    # lists each install once.
+    addons = dedupe_installs(addons)
     return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces), "addons": addons, "values": values_files}
 
 
@@ -406,7 +409,7 @@ def _plan_level_findings(inv: Inventory, ctx: base.RuleContext, version: str) ->
             out.append(Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Error,
                                ref=ObjectRef(api_version="v1", kind="Secret", name=h.secret, namespace=h.namespace),
                                message=f"Helm release {h.namespace}/{h.name} (chart {h.chart}-{h.chart_version}) uses APIs removed by {version}: {', '.join(sorted(bad))}; its objects are converted, but the release record still names them, so the next `helm upgrade` on the target fails",
-                               resolution=f"after cutover run `helm mapkubeapis {h.name} --namespace {h.namespace}` against the target, or upgrade the chart to a version using served APIs"))
+                               resolution=f"after cutover run `helm mapkubeapis {h.name} --namespace {ctx.target_namespace(h.namespace)}` against the target, or upgrade the chart to a version using served APIs"))
     for u in inv.api_usage:
         st = api_status(u.api_version, u.kind, ctx)
         key = (u.api_version, u.kind, u.ref.key)

@@ -15,7 +15,7 @@ from migrate.models.profiles import AddonOffer, TargetProfile
 from migrate.rules.base import AppliesTo, Drop, Finding, Outcome, RuleContext
 from migrate.rules.registry import rule
 
-__all__ = ["plan_addons", "helm_argv", "clean_values", "find_offer", "PACKAGE_KINDS", "ADDON_API_GROUPS", "addon_group_index"]
+__all__ = ["plan_addons", "dedupe_installs", "helm_argv", "clean_values", "find_offer", "PACKAGE_KINDS", "ADDON_API_GROUPS", "addon_group_index"]
 
 # API groups each add-on's CRDs define: its CRDs come back with the target's add-on install.
 ADDON_API_GROUPS: dict[str, tuple[str, ...]] = {
@@ -200,6 +200,42 @@ def plan_addons(addons: list[AddonMatch], packages: list[PackageObject], target:
         if vals:
             values[f"{p.ref.namespace}-{p.ref.name}"] = vals
     return plans, values
+
+
+def dedupe_installs(plans: list[AddonPlan]) -> list[AddonPlan]:
+    """One entry per Helm/package install (chart, release, namespace): several source add-ons that the
+    same target chart covers (Grafana, Prometheus and kube-prometheus-stack -> kube-prometheus-stack)
+    must not install it several times. The kept entry is the one installing its own kind (action
+    Install), else the first; its notes name every source add-on it covers."""
+    groups: dict[tuple[str, str, str], list[AddonPlan]] = {}
+    order: list[AddonPlan | tuple[str, str, str]] = []
+    for p in plans:
+        i = p.install
+        if i is None or i.method not in ("helm", "package") or not i.chart:
+            order.append(p)
+            continue
+        key = (i.chart, i.release or "", i.namespace or "")
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(p)
+    out: list[AddonPlan] = []
+    for item in order:
+        if isinstance(item, AddonPlan):
+            out.append(item)
+            continue
+        members = groups[item]
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        keep = next((m for m in members if m.action == "Install"), members[0])
+        notes = [f"one install covers the source add-ons {', '.join(m.source_name for m in members)}"]
+        for m in [keep, *(m for m in members if m is not keep)]:
+            for n in m.notes:
+                if n not in notes:
+                    notes.append(n)
+        out.append(keep.model_copy(update={"notes": notes}))
+    return out
 
 
 def addon_group_index(plans: list[AddonPlan]) -> dict[str, tuple[str, str | None, str]]:

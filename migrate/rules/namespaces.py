@@ -10,9 +10,12 @@ from typing import Any, Mapping
 from migrate.rules.base import AppliesTo, Finding, Outcome, Patch, RuleContext, pod_spec_path, ptr
 from migrate.rules.registry import rule
 
-__all__ = ["rewrite_dns", "NAME_LABEL"]
+__all__ = ["rewrite_dns", "NAME_LABEL", "HELM_RELEASE_NS", "HELM_SECRET_TYPE"]
 
 NAME_LABEL = "kubernetes.io/metadata.name"
+HELM_RELEASE_NS = "meta.helm.sh/release-namespace"
+HELM_RELEASE_NAME = "meta.helm.sh/release-name"
+HELM_SECRET_TYPE = "helm.sh/release.v1"
 _DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 
 
@@ -46,6 +49,40 @@ def move(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
             ops.append({"op": "replace", "path": ptr("metadata", "labels", NAME_LABEL), "value": new})
         return [Patch(ops, f"namespace {md['name']} renamed to {new}")]
     return []
+
+
+@rule("distroshift.io/namespaces/helm-ownership", priority=65)
+def helm_ownership(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
+    """Helm adopts an existing object only when meta.helm.sh/release-namespace names the namespace the
+    release is installed into; a moved release's objects (cluster-scoped ones too) must name the new one."""
+    if not ctx.namespace_map:
+        return []
+    ann = (obj.get("metadata") or {}).get("annotations") or {}
+    old = ann.get(HELM_RELEASE_NS)
+    if old not in ctx.namespace_map:
+        return []
+    new = ctx.namespace_map[old]
+    return [Patch([{"op": "replace", "path": ptr("metadata", "annotations", HELM_RELEASE_NS), "value": new}],
+                  f"Helm release {old}/{ann.get(HELM_RELEASE_NAME, '?')} moves with its namespace: ownership annotation names {new}")]
+
+
+@rule("distroshift.io/namespaces/helm-release-record", priority=65, applies_to=AppliesTo(groups=("",), kinds=("Secret",)))
+def helm_release_record(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
+    """A Helm release Secret moves, but the release record encoded inside it still names the old
+    namespace (and so would `helm upgrade` on the target); it cannot be rewritten from the inventory,
+    which never holds Secret data."""
+    md = obj.get("metadata") or {}
+    old = md.get("namespace")
+    if obj.get("type") != HELM_SECRET_TYPE or old not in ctx.namespace_map:
+        return []
+    new = ctx.namespace_map[old]
+    release = (md.get("labels") or {}).get("name") or md.get("name", "")
+    return [Finding("Warning", "HELM_RELEASE_RECORD_NAMESPACE",
+                    f"Helm release record {md.get('name')} moves to {new}, but the release it encodes still says namespace {old}; "
+                    f"`helm upgrade {release} -n {new}` would render for {old}",
+                    resolution=f"on the target, delete the copied record Secrets (sh.helm.release.v1.{release}.v*) in {new} and run "
+                               f"`helm upgrade --install {release} <chart> --version <same> -n {new}` with the source values: Helm "
+                               f"adopts the moved objects, whose ownership annotations already name {new}")]
 
 
 @rule("distroshift.io/namespaces/network-policy-selectors", priority=65, applies_to=AppliesTo(groups=("networking.k8s.io", "extensions"), kinds=("NetworkPolicy",)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import dkp, eks, openshift, rke2, tkg
+from . import dkp, eks, kubeadm, openshift, rke2, tkg
 from .common import Snapshot
 
 BUILDERS: dict[str, Callable[[], Snapshot]] = {
@@ -12,4 +12,5 @@ BUILDERS: dict[str, Callable[[], Snapshot]] = {
     "openshift": openshift.build,
     "rke2": rke2.build,
     "eks": eks.build,
+    "kubeadm": kubeadm.build,
 }

@@ -11,7 +11,18 @@ STANDINS = Path(__file__).resolve().parents[2] / "standins"
 
 
 @pytest.fixture
-def sono(monkeypatch, tmp_path):
+def target_cluster(monkeypatch, tmp_path):
+    """A reachable (simulated) cluster as the default kubeconfig: a live run connects before sonobuoy starts."""
+    from migrate.sim import start
+
+    sim = start(None, name="target", kubeconfig_out=tmp_path / "target.kubeconfig")
+    monkeypatch.setenv("KUBECONFIG", str(sim.kubeconfig))
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sono(monkeypatch, tmp_path, target_cluster):
     state = tmp_path / "sonobuoy-state"
     monkeypatch.setenv("SONOBUOY_STANDIN_STATE", str(state))
     monkeypatch.setenv("SONOBUOY_STANDIN_SCENARIO", "all-pass")
@@ -21,6 +32,7 @@ def sono(monkeypatch, tmp_path):
     class Sono:
         path = STANDINS / "sonobuoy"
         state_dir = state
+        kubeconfig = str(target_cluster.kubeconfig)
 
         def scenario(self, name: str) -> None:
             monkeypatch.setenv("SONOBUOY_STANDIN_SCENARIO", name)

@@ -29,7 +29,7 @@ def cli(*args: str) -> int:
         ("all-pass", 0, None),
         ("failures", 1, "4 unexpected e2e failure(s)"),
         ("plugin-error", 1, "1 plugin error(s)"),
-        ("plugin-timeout", 1, "no test results (unknown is not passed)"),
+        ("plugin-timeout", 1, "plugin e2e timed out waiting for results"),
         ("corrupt-tarball", 3, "not a readable tar.gz"),
         ("traversal-tarball", 3, "'..' path"),
         ("run-exists", 3, "already exists"),
@@ -37,7 +37,7 @@ def cli(*args: str) -> int:
 )
 def test_scenario_exit_codes(sono, capsys, scenario, code, says):
     sono.scenario(scenario)
-    assert cli("--kubeconfig", "/k/cfg", "--context", "target", "--out", "res", *FAST) == code
+    assert cli("--kubeconfig", sono.kubeconfig, "--context", "target", "--out", "res", *FAST) == code
     err = capsys.readouterr().err
     if says:
         assert says in err and err.count("error:") == 1
@@ -48,6 +48,47 @@ def test_scenario_exit_codes(sono, capsys, scenario, code, says):
         assert doc["header"]["kind"] == "ConformanceResult" and doc["header"]["source"] == "target"
         ET.parse("res/junit.xml")
     assert not Path("/tmp/sonobuoy-standin-escape.txt").exists()
+
+
+def test_plugin_timeout_is_reported_as_a_timeout_not_an_error(sono, capsys):
+    sono.scenario("plugin-timeout")
+    assert cli("--out", "res", *FAST) == 1
+    cap = capsys.readouterr()
+    assert "plugin error(s)" not in cap.err and "timed out waiting for results" in cap.err
+    assert "plugin timeout" in cap.out
+    doc = json.loads(Path("res/conformance.json").read_text())
+    assert [(e["plugin"], e["timeout"]) for e in doc["plugin_errors"]] == [("e2e", True)]
+
+
+@pytest.mark.parametrize("why", ["unknown-context", "closed-port"])
+def test_live_run_checks_the_cluster_before_starting_sonobuoy(sono, capsys, tmp_path, why):
+    import socket
+
+    if why == "unknown-context":
+        args = ["--context", "nope"]
+        says = "context 'nope' not found"
+    else:
+        with socket.socket() as s:  # a port nothing listens on once closed
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        kc = tmp_path / "dead.kubeconfig"
+        kc.write_text(Path(sono.kubeconfig).read_text().replace(
+            __import__("re").search(r"https://127\.0\.0\.1:\d+", Path(sono.kubeconfig).read_text()).group(0), f"https://127.0.0.1:{port}"))
+        args = ["--kubeconfig", str(kc)]
+        says = "unreachable"
+    assert cli(*args, "--out", "res", *FAST) == 2
+    err = capsys.readouterr().err
+    assert says in err and err.count("\n") == 1 and err.startswith("error: ")
+    assert sono.calls() == []  # sonobuoy never started
+    assert not Path("res/conformance.json").exists()
+
+
+def test_help_lists_exit_codes_one_per_line(capsys):
+    assert run(["conformance", "--help"]) == 0
+    lines = [ln.strip(" │") for ln in capsys.readouterr().out.splitlines()]
+    starts = {ln.split()[0] for ln in lines if ln.split() and ln.split()[0] in ("0", "1", "2", "3", "130")}
+    assert starts == {"0", "1", "2", "3", "130"}
+    assert any("unknown is never a pass" in ln for ln in lines)
 
 
 def test_timeout_fails_gate_and_deletes(sono, capsys):

@@ -26,3 +26,13 @@ def test_namespace_lists_merge_into_the_same_sorted_objects(tmp_path):
     assert got == expected
     assert {ns_of(x) for x in got} == {None, *picked}
     assert part.object_count == len(got) < full.object_count and part.complete
+
+
+def test_cluster_identity_is_the_kube_system_uid_even_when_kube_system_is_left_out(tmp_path):
+    with serve("tkg", workload_sim=False) as sim:
+        client = connect(sim.kubeconfig)
+        uid = client.get("/api/v1/namespaces/kube-system")["metadata"]["uid"]
+        full, _ = collect_inventory(client, objects_path=tmp_path / "a.jsonl")
+        excluded, _ = collect_inventory(client, exclude=["kube-system"], objects_path=tmp_path / "b.jsonl")
+    assert uid and full.cluster.uid == uid and excluded.cluster.uid == uid
+    assert "kube-system" not in {n.name for n in excluded.namespaces}

@@ -65,8 +65,16 @@ def test_plugin_error_is_kept_apart_and_empty_results_are_unknown(make_tarball):
 
 def test_plugin_timeout_error_recorded(make_tarball):
     r = read_results(make_tarball("plugin-timeout"))
-    assert [e.message for e in r.plugin_errors] == ["timeout waiting for results"]
+    assert [(e.message, e.timeout) for e in r.plugin_errors] == [("timeout waiting for results", True)]
     assert r.exit_code() == 1
+    # a timeout is named as one, not counted as a plugin crash
+    assert any("timed out" in g for g in r.gate_reasons()) and not any("plugin error" in g for g in r.gate_reasons())
+
+
+def test_plugin_crash_is_not_a_timeout(make_tarball):
+    r = read_results(make_tarball("plugin-error"))
+    assert [e.timeout for e in r.plugin_errors] == [False]
+    assert "1 plugin error(s)" in r.gate_reasons()
 
 
 def test_directory_and_tarball_read_the_same(make_tarball, tmp_path):

@@ -128,6 +128,34 @@ def test_readiness_alone_makes_a_conformance_report(samples):
     assert "FAIL." in text and "1 failing readiness check(s)" in text and "Nodes Ready" in text
 
 
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_native_checks_alone_are_unknown_never_pass(samples, fmt):
+    """Sonobuoy's pessimistic aggregation: without e2e results conformance is Unknown, even when
+    every native check passes; the checks' own verdict is still shown."""
+    from conformance.checks.report import ReadinessResult
+    from conformance.models import CheckStatus
+
+    passing = [c.model_copy(update={"status": CheckStatus.Passed}) for c in samples.conformance().checks]
+    page = render(Artifacts(readiness=ReadinessResult(target="rke2-prod", checks=passing)), "conformance", fmt)
+    text = _text(page) if fmt == "html" else page
+    assert "PASS. No unexpected failures" not in text and "**PASS.**" not in text
+    assert "UNKNOWN." in text and "No conformance results" in text and "never a pass" in text
+    assert re.search(r"Native checks on their own: \W*PASS\W*, \d+ passed, 0 failing", text)
+
+
+def test_empty_e2e_results_are_unknown_and_failing_checks_still_fail(samples):
+    from conformance.checks.report import ReadinessResult
+
+    empty = samples.conformance().model_copy(update={"passed": 0, "failed": 0, "skipped": 0, "result_status": "unknown",
+                                                     "failures": [], "unexpected_failures": [], "expected_failures": [],
+                                                     "checks": [], "bundle": None})
+    text = _text(render(Artifacts(conformance=empty), "conformance"))
+    assert "UNKNOWN." in text and "the run produced no e2e test results" in text
+    failing = ReadinessResult(target="rke2-prod", checks=samples.conformance().checks)
+    text = _text(render(Artifacts(readiness=failing), "conformance"))
+    assert "FAIL." in text and "no conformance (e2e) results were given" in text and "Native checks on their own: FAIL" in text
+
+
 def test_cutover_report_timeline_phases_and_rollback(samples):
     page = render(Artifacts(state=samples.run_state(rolled_back=True)), "cutover")
     text = _text(page)
