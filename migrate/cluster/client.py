@@ -313,6 +313,8 @@ def connect(kubeconfig: str | os.PathLike[str] | None = None, context: str | Non
 
     path = os.fspath(kubeconfig) if kubeconfig else (os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config"))
     first = path.split(os.pathsep)[0]
+    if not kubeconfig and not os.environ.get("KUBECONFIG") and not os.path.exists(first) and os.environ.get("KUBERNETES_SERVICE_HOST"):
+        return _in_cluster(context, retry)  # running as a Pod (e.g. a fleet Job): its ServiceAccount
     if os.pathsep not in path and not os.path.exists(first):
         raise InputError("kubeconfig file not found", path=first)
     cfg = kclient.Configuration()
@@ -329,3 +331,26 @@ def connect(kubeconfig: str | os.PathLike[str] | None = None, context: str | Non
         raise InputError(f"invalid kubeconfig: {type(e).__name__}: {_one_line(e)}", path=path) from None
     cfg.connection_pool_maxsize = 16
     return ClusterClient(kclient.ApiClient(cfg), context=ctx_name, retry=retry)
+
+
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def _in_cluster(context: str | None, retry: RetryPolicy | None) -> ClusterClient:
+    """In-cluster credentials: the Pod's ServiceAccount token (re-read as it rotates) and CA."""
+    from kubernetes import client as kclient
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.incluster_config import InClusterConfigLoader
+
+    if context:
+        raise InputError("--context needs a kubeconfig; inside a Pod distroshift uses the ServiceAccount", field="--context")
+    cfg = kclient.Configuration()
+    try:
+        InClusterConfigLoader(token_filename=os.path.join(SERVICE_ACCOUNT_DIR, "token"),
+                              cert_filename=os.path.join(SERVICE_ACCOUNT_DIR, "ca.crt"),
+                              try_refresh_token=True).load_and_set(cfg)
+    except ConfigException as e:
+        raise InputError(f"in-cluster configuration unusable: {_one_line(e)}", path=SERVICE_ACCOUNT_DIR) from None
+    cfg.connection_pool_maxsize = 16
+    return ClusterClient(kclient.ApiClient(cfg), context="in-cluster", retry=retry)
+
