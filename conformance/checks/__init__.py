@@ -32,11 +32,14 @@ def ensure_not_source(client, plan, what: str) -> None:
                          f"{what} checks the target", field="--context")
 
 
-def run_readiness(client, plan_path) -> ReadinessResult:
-    """Load the plan and check the target `client` points at; the caller writes the artifact."""
+def run_readiness(client, plan_path, *, only=None, skip=()) -> ReadinessResult:
+    """Load the plan and check the target `client` points at; the caller writes the artifact.
+
+    `only`/`skip` take names from readiness.GROUPS (e.g. skip=("crds",) before add-ons are installed).
+    """
     plan, mdir = load_plan(plan_path)
     ensure_not_source(client, plan, "readiness")
-    checks = check_readiness(client, plan, load_manifests(mdir))
+    checks = check_readiness(client, plan, load_manifests(mdir), only=only, skip=skip)
     return ReadinessResult(header=_header("ReadinessResult", client), target=client.context or client.server,
                            plan=str(plan_path), checks=checks)
 

@@ -190,6 +190,11 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
         if enforce in ("privileged", "baseline", "restricted"):
             levels[ns] = enforce
             sources[ns] = "its pod-security.kubernetes.io/enforce label"
+        elif profile.pod_security.model == "psa" and any(k.startswith("pod-security.kubernetes.io/") for k in lab):
+            # It keeps its own audit/warn labels (namespace_labels) and gets no enforce label, so the
+            # target enforces its cluster default there (OpenShift's label syncer sets audit/warn only).
+            levels[ns] = profile.pod_security.default_enforce  # type: ignore[assignment]
+            sources[ns] = f"no enforce label: the target's cluster default ({profile.pod_security.default_enforce})"
     workload_ns = {n for n in namespaces if not _ns_not_migrated(n, distros, inv)}
     repo_urls = {f"HelmRepository/{(o.get('metadata') or {}).get('namespace')}/{(o.get('metadata') or {}).get('name')}": (o.get("spec") or {}).get("url", "")
                  for o in objs if o.get("kind") == "HelmRepository"}

@@ -172,3 +172,18 @@ def test_verify_refuses_the_plans_source_cluster_and_a_foreign_inventory(tmp_pat
         rc = run(["verify", "--kubeconfig", str(sim.kubeconfig), "--plan", str(plan_dir), "--source-inventory", str(inv_path)])
         err = capsys.readouterr().err
         assert rc == 2 and "dkp-prod" in err and "inventory.json" in err
+
+
+def test_readiness_groups_can_be_chosen(tmp_path):
+    from conformance.checks import run_readiness
+
+    bad = dict(MANIFESTS)
+    bad["60-ingress/shop/route.yaml"] = {"apiVersion": "traefik.io/v1alpha1", "kind": "IngressRoute",
+                                        "metadata": {"name": "web", "namespace": NS}, "spec": {}}
+    plan_dir = _write_plan(tmp_path, bad)
+    with serve("rke2") as sim:
+        client = connect(str(sim.kubeconfig))
+        before_addons = run_readiness(client, plan_dir, skip=("crds",))
+        crds_only = run_readiness(client, plan_dir, only=("crds",))
+    assert not before_addons.failing and not any("/crd/" in c.id for c in before_addons.checks)
+    assert [c.id for c in crds_only.failing] == ["distroshift.io/readiness/crd/IngressRoute.traefik.io/v1alpha1"]
