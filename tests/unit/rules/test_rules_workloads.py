@@ -123,3 +123,27 @@ def test_namespace_map_rewrites_references():
     data = _patched(cm, out)["data"]
     assert data == {"DB": "postgres.shop-prod.svc.cluster.local:5432", "CACHE": "redis-master.shop-prod:6379", "OTHER": "shopping.example.com"}
     assert [f.code for f in out if isinstance(f, Finding)] == ["SERVICE_DNS_GUESSED"]
+
+
+def test_namespace_map_moves_helm_ownership_and_flags_the_release_record():
+    """Helm adopts an object only if meta.helm.sh/release-namespace names the release's namespace."""
+    ctx = rule_context(namespace_map={"shop": "shop-new"})
+    ann = {"meta.helm.sh/release-name": "redis", "meta.helm.sh/release-namespace": "shop"}
+    sts = deployment("redis-master", "shop")
+    sts["metadata"]["annotations"] = dict(ann)
+    assert _patched(sts, namespaces.helm_ownership(sts, ctx))["metadata"]["annotations"] == {
+        "meta.helm.sh/release-name": "redis", "meta.helm.sh/release-namespace": "shop-new"}
+    cr = cluster_role("redis-reader", [])  # cluster-scoped objects of the release carry it too
+    cr["metadata"]["annotations"] = dict(ann)
+    assert _patched(cr, namespaces.helm_ownership(cr, ctx))["metadata"]["annotations"]["meta.helm.sh/release-namespace"] == "shop-new"
+    other = deployment("web", "payments")
+    other["metadata"]["annotations"] = {"meta.helm.sh/release-name": "web", "meta.helm.sh/release-namespace": "payments"}
+    assert namespaces.helm_ownership(other, ctx) == []
+    assert namespaces.helm_ownership(sts, rule_context()) == []  # no map, nothing to do
+
+    rec = {"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1",
+           "metadata": {"name": "sh.helm.release.v1.redis.v1", "namespace": "shop", "labels": {"name": "redis", "owner": "helm"}}}
+    (f,) = namespaces.helm_release_record(rec, ctx)
+    assert f.code == "HELM_RELEASE_RECORD_NAMESPACE" and f.severity == "Warning"
+    assert "still says namespace shop" in f.message and "-n shop-new" in f.resolution
+    assert namespaces.helm_release_record({**rec, "type": "Opaque"}, ctx) == []
