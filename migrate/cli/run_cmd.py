@@ -16,7 +16,10 @@ def register(app: typer.Typer) -> None:
             "Run a migration playbook (playbooks/playbooks/*.yaml) from the source to the target context. "
             "Progress is saved in --state after every step: --resume continues after a crash or a gate, "
             "--rollback puts the source back (and with --remove-target deletes what the run created on the "
-            "target). --dry-run changes nothing and prints every command, diff and scale change."
+            "target). --dry-run changes nothing, goes through every step and prints every command, diff and scale "
+            "change. Exit codes: 0 done; 1 a step failed (or, in a dry run, a real run would stop; the reasons are "
+            "listed); 2 bad input (flags, playbook, plan or contexts of other clusters); 3 a tool failed; "
+            "4 waiting at a gate (approval, install-addons, switch-traffic): re-run with --resume --yes; 130 interrupted."
         ),
     )
     def _cmd(
@@ -36,6 +39,8 @@ def register(app: typer.Typer) -> None:
         velero: Annotated[Optional[str], typer.Option("--velero", help="Path of the velero binary (default: PATH).")] = None,
         helm: Annotated[Optional[str], typer.Option("--helm", help="Path of the helm binary (default: PATH).")] = None,
         velero_namespace: Annotated[str, typer.Option("--velero-namespace", help="Namespace Velero runs in.")] = "velero",
+        registry_map: Annotated[Optional[list[str]], typer.Option("--registry-map", help="old=new registry (prefix) for the plan the run builds; repeat for several (as 'distroshift plan').")] = None,
+        namespace_map: Annotated[Optional[list[str]], typer.Option("--namespace-map", help="old=new namespace for the plan the run builds; repeat for several (as 'distroshift plan').")] = None,
     ) -> None:
         from migrate.errors import InputError
         from migrate.playbook.engine import RunOptions, run_playbook
@@ -44,6 +49,13 @@ def register(app: typer.Typer) -> None:
             raise InputError("--remove-target only makes sense with --rollback", field="--remove-target")
         if resume and rollback:
             raise InputError("choose --resume or --rollback, not both", field="--rollback")
+        from migrate.plan.engine import parse_map
+
+        regmap = parse_map(registry_map, "--registry-map")
+        nsmap = parse_map(namespace_map, "--namespace-map", dns_label=True)
+        if (regmap or nsmap) and plan:
+            raise InputError("--registry-map/--namespace-map apply to the plan the run builds; with --plan, pass them "
+                             "to 'distroshift plan' instead", field="--registry-map" if regmap else "--namespace-map")
         kc = pick(kubeconfig, ctx, "kubeconfig")
         src_ctx = source_context
         tgt_ctx = target_context
@@ -54,6 +66,7 @@ def register(app: typer.Typer) -> None:
             playbook=playbook, state=state, kubeconfig=kc, source_context=src_ctx, target_context=tgt_ctx,
             engine=engine, plan=plan, dry_run=dry_run, resume=resume, rollback=rollback,
             remove_target=remove_target, yes=yes, velero=velero, helm=helm, velero_namespace=velero_namespace,
+            registry_map=regmap, namespace_map=nsmap,
         )
 
         def clients():

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,7 +165,11 @@ class NativeApplier:
         keys = set((m.obj.get("data") or {}).keys()) | set((m.obj.get("stringData") or {}).keys())
         ann = ((md.get("annotations") or {}).get(SECRET_KEYS_ANNOTATION) or "").strip()
         keys |= {k.strip() for k in ann.split(",") if k.strip()}
-        data = live.get("data") or {}
+        data = dict(live.get("data") or {})
+        # an API server folds stringData into data on write and never returns it; one that does
+        # return it (e.g. a simulator) still means these values, which win over data's
+        for k, v in (live.get("stringData") or {}).items():
+            data[k] = base64.b64encode(str(v).encode()).decode()
         if keys:
             missing = sorted(keys - set(data))
             if missing:

@@ -17,7 +17,6 @@ import json
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-import yaml
 
 __all__ = [
     "storage_class_configmap",
@@ -89,7 +88,8 @@ def resource_modifiers_configmap(
 ) -> dict | None:
     if not rules:
         return None
-    doc = yaml.safe_dump({"version": "v1", "resourceModifierRules": rules}, sort_keys=False)
+    # JSON is YAML: Velero reads it as it reads YAML, and tools without a YAML parser can read it too
+    doc = json.dumps({"version": "v1", "resourceModifierRules": rules}, indent=1)
     return _cm(name, namespace, {"resource-modifiers.yaml": doc}, {})
 
 
@@ -121,14 +121,25 @@ def _rules_from_plan(plan: Any, plural_of: Callable[[str, str], str]) -> list[di
 
 
 def configmaps_from_plan(
-    plan: Any, *, namespace: str = "velero", plural_of: Callable[[str, str], str] | None = None
+    plan: Any, *, namespace: str = "velero", plural_of: Callable[[str, str], str] | None = None,
+    standby_namespaces: Iterable[str] | None = None,
 ) -> list[dict]:
-    """The ConfigMaps a Velero restore needs for this plan (storage classes, images, per-object patches)."""
+    """The ConfigMaps a Velero restore needs for this plan (storage classes, images, per-object patches).
+    `standby_namespaces`: also restore the workloads of these source namespaces in warm standby
+    (0 replicas, CronJobs suspended, DaemonSets parked), in a ConfigMap of its own name."""
+    from migrate.cutover.standby import velero_standby_rules
+
     plural_of = plural_of or (lambda _g, kind: guess_plural(kind))
     out = []
     sc = storage_class_configmap({m.source_class: m.target_class for m in getattr(plan, "storage", []) or []}, namespace=namespace)
     img = image_name_configmap([(m.source, m.target) for m in getattr(plan, "images", []) or []], namespace=namespace)
-    mods = resource_modifiers_configmap(_rules_from_plan(plan, plural_of), namespace=namespace)
+    rules = _rules_from_plan(plan, plural_of)
+    if standby_namespaces is not None:
+        # velero applies rules in order: the plan's patches first, then standby's replicas/suspend
+        mods = resource_modifiers_configmap(rules + velero_standby_rules(standby_namespaces), namespace=namespace,
+                                            name="distroshift-resource-modifiers-standby")
+    else:
+        mods = resource_modifiers_configmap(rules, namespace=namespace)
     for cm in (sc, img, mods):
         if cm is not None:
             out.append(cm)

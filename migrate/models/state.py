@@ -117,8 +117,15 @@ class RunState(Model):
     engine: Literal["native", "velero"]
     source_context: str | None = None
     target_context: str | None = None
+    # kube-system namespace uids seen when the run started: a resume against other clusters is refused
+    source_uid: str | None = None
+    target_uid: str | None = None
     plan_dir: str | None = None  # --plan, or the plan this run built (recorded only when it had no blockers)
     inventory_path: str | None = None  # the inventory this run collected (beside the state file)
+    # after quiesce: a fresh inventory and plan of the quiesced source (same target and maps), which
+    # the final restore applies and the final verify checks, so changes made after planning are kept
+    final_inventory_path: str | None = None
+    final_plan_dir: str | None = None
     dry_run: bool = False
     status: RunStatus = RunStatus.Running
     started_at: str = Field(default_factory=now_utc)
@@ -126,6 +133,9 @@ class RunState(Model):
     steps: list[StepState] = []
     workloads: list[WorkloadRecord] = []  # original replica counts / suspend states of the source
     applied: list[AppliedObject] = []  # what the run put on the target
+    # target workloads held in warm standby (0 replicas / suspended / parked) with their PLANNED scale;
+    # target namespaces. --rollback leaves exactly these quiesced on the target.
+    target_workloads: list[WorkloadRecord] = []
     target_namespaces_before: list[str] | None = None  # namespaces that existed on the target at preflight
     # velero engine: keys (group/Kind/namespace/name) of target objects that existed before the run's
     # first restore, in the namespaces it restores into (plus cluster-scoped ones). Velero labels

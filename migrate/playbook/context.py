@@ -45,6 +45,10 @@ class RunOptions:
     helm: str | None = None
     velero_namespace: str = "velero"
     wait_timeout: float = 60.0  # CRD/namespace waits of the native engine
+    # --registry-map / --namespace-map (old=new): used when the run builds its plan (added to the
+    # plan step's own maps; the flags win)
+    registry_map: dict[str, str] = field(default_factory=dict)
+    namespace_map: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +65,8 @@ class StepContext:
     playbook: Any = None  # migrate.playbook.schema.Playbook (source/target distro ids)
     _plan: Any = None
     _manifests: Any = None
+    _final_plan: Any = None
+    _final_manifests: Any = None
 
     @property
     def dry_run(self) -> bool:
@@ -77,6 +83,8 @@ class StepContext:
         """Drop the cached plan/manifests (after the plan step wrote or chose another one)."""
         self._plan = None
         self._manifests = None
+        self._final_plan = None
+        self._final_manifests = None
 
     def plan_path(self) -> Path | None:
         raw = self.options.plan or self.state.plan_dir
@@ -110,6 +118,35 @@ class StepContext:
 
     def has_plan(self) -> bool:
         return self.plan_path() is not None
+
+    # -- the final plan (built from the quiesced source by final-backup) ---------------------
+    def final_plan_path(self) -> Path | None:
+        return Path(self.state.final_plan_dir) / "plan.json" if self.state.final_plan_dir else None
+
+    @property
+    def final_plan(self) -> Any:
+        """The plan of the source as of the final backup; the first plan when none was built."""
+        path = self.final_plan_path()
+        if path is None:
+            return self.plan
+        if self._final_plan is None:
+            from migrate.models.io import read_artifact
+            from migrate.models.plan import Plan
+
+            self._final_plan = read_artifact(path, Plan)
+        return self._final_plan
+
+    @property
+    def final_manifests(self) -> list:
+        path = self.final_plan_path()
+        if path is None:
+            return self.manifests
+        if self._final_manifests is None:
+            from migrate.cutover.native import load_manifests
+
+            self._final_manifests = load_manifests(path.parent / self.final_plan.manifests_dir,
+                                                   self.final_plan.manifest_order)
+        return self._final_manifests
 
     # -- scope ------------------------------------------------------------------------------
     def source_namespaces(self) -> list[str]:

@@ -33,9 +33,23 @@ from migrate.playbook.schema import Playbook, load_playbook
 from migrate.playbook.steps import handler
 from migrate.playbook.store import StateStore
 
-__all__ = ["RunOptions", "run_playbook", "rollback_run", "new_run_id"]
+__all__ = ["RunOptions", "run_playbook", "rollback_run", "new_run_id", "WaitingAtGate", "EXIT_WAITING"]
 
 TEMPORARY_RETRIES = 3
+EXIT_WAITING = 4
+
+
+class WaitingAtGate(DistroshiftError):
+    """Paused at a gate (approval, switch-traffic, install-addons): not a failure. Exit 4, so CI can
+    tell "waiting; re-run with --resume --yes" from "failed" (1)."""
+
+    exit_code = EXIT_WAITING
+
+
+def _same_path(a: str | None, b: str | None) -> bool:
+    from pathlib import Path
+
+    return Path(a).expanduser().resolve() == Path(b).expanduser().resolve() if a and b else a == b
 
 
 def new_run_id() -> str:
@@ -51,10 +65,16 @@ def _new_state(opts: RunOptions, pb: Playbook, engine: str) -> RunState:
         engine=engine,  # type: ignore[arg-type]
         source_context=opts.source_context,
         target_context=opts.target_context,
-        plan_dir=opts.plan,
+        plan_dir=_resolved(opts.plan),
         dry_run=opts.dry_run,
         steps=[StepState(id=s.id, type=s.type) for s in pb.steps],
     )
+
+
+def _resolved(p: str | None) -> str | None:
+    from pathlib import Path
+
+    return str(Path(p).expanduser().resolve()) if p else None
 
 
 def _open_state(opts: RunOptions, pb: Playbook, store: StateStore) -> tuple[RunState, str]:
@@ -77,7 +97,7 @@ def _open_state(opts: RunOptions, pb: Playbook, store: StateStore) -> tuple[RunS
                                 ("--target-context", opts.target_context, state.target_context)):
             if val and have and val != have:
                 raise InputError(f"this run used {flag} {have}, not {val}", path=str(store.path), field=flag)
-        if opts.plan and state.plan_dir and str(opts.plan) != state.plan_dir:
+        if opts.plan and state.plan_dir and not _same_path(opts.plan, state.plan_dir):
             raise InputError(f"this run used --plan {state.plan_dir}, not {opts.plan}", path=str(store.path), field="plan_dir")
         # known steps keep their records; the playbook digest guarantees the same list
         return state, state.engine
@@ -102,7 +122,7 @@ def _make_context(opts, pb, state, store, engine, clients, echo, runner) -> Step
                       echo=echo, runner=runner or SubprocessRunner(), namespaces=list(pb.namespaces),
                       playbook=pb)
     if opts.plan and not state.plan_dir:
-        state.plan_dir = opts.plan
+        state.plan_dir = _resolved(opts.plan)
     return ctx
 
 
@@ -124,6 +144,7 @@ def run_playbook(
         clients = clients()
     ctx = _make_context(opts, pb, state, store, engine, clients, echo, runner)
     mode = "DRY RUN — nothing will be changed on either cluster" if opts.dry_run else f"state: {store.path}"
+    _check_identity(ctx, store, echo)
     echo(f"playbook {pb.name} · engine {engine} · run {state.run_id} · {mode}")
     if opts.resume:
         state.events.append(RunEvent(message="resumed"))
@@ -131,6 +152,7 @@ def run_playbook(
     ctx.save()
 
     total = len(pb.steps)
+    would_stop: list[str] = []  # dry run: what would have stopped a real run
     for i, step in enumerate(pb.steps, start=1):
         st = state.step(step.id)
         head = f"[{i}/{total}] {step.id}"
@@ -156,6 +178,14 @@ def run_playbook(
             ctx.save()
             raise
         except DistroshiftError as e:
+            if opts.dry_run:
+                # a preview goes on: every step shows what it would do; the stops are listed at the end
+                st.status = StepStatus.Failed
+                st.message = str(e)
+                would_stop.append(f"{step.id}: {e}")
+                _print_actions(echo, st)
+                echo(f"{head}: a real run would stop here: {e}")
+                continue
             st.status = StepStatus.Failed
             st.finished_at = now_utc()
             st.message = str(e)
@@ -174,15 +204,73 @@ def run_playbook(
             state.status = RunStatus.WaitingApproval
             ctx.save()
             echo(f"{head}: waiting for approval")
-            raise GateFailed(f"step {step.id!r} needs approval: {st.message} (re-run with --resume --yes)")
+            raise WaitingAtGate(f"step {step.id!r} needs approval: {st.message} (re-run with --resume --yes)")
         state.events.append(RunEvent(step=step.id, message=st.status.value))
         ctx.save()
         echo(f"{head}: {st.status.value}" + (f" — {st.message}" if st.message else ""))
         crash_point(f"{step.id}:end")
+    if would_stop:
+        echo(f"dry run: nothing was changed; a real run would stop at {len(would_stop)} step(s):")
+        for w in would_stop:
+            echo(f"    {w}")
+        raise GateFailed(f"dry run: a real run would stop at {len(would_stop)} step(s): " + "; ".join(w[:300] for w in would_stop))
     state.status = RunStatus.Completed
     ctx.save()
     echo("run completed" + (" (dry run: nothing was changed)" if opts.dry_run else ""))
     return state
+
+
+def _check_identity(ctx: StepContext, store: StateStore, echo) -> None:
+    """Before anything is touched: the clusters are the ones the plan, the run's inventory and the
+    state were made from (kube-system namespace uids), and the source is not the target."""
+    from pathlib import Path
+
+    from migrate.cutover.identity import cluster_uid
+
+    opts, state = ctx.options, ctx.state
+    src, tgt = cluster_uid(ctx.source), cluster_uid(ctx.target)
+    if src and tgt and src == tgt:
+        raise InputError(f"--source-context {opts.source_context} and --target-context {opts.target_context} are the same "
+                         f"cluster (kube-system uid {src}); a migration needs two clusters", field="--target-context")
+    for label, had, now in (("source", state.source_uid, src), ("target", state.target_uid, tgt)):
+        if had and now and had != now:
+            ctxname = opts.source_context if label == "source" else opts.target_context
+            raise InputError(f"this run's {label} was cluster {had} (kube-system uid), but context {ctxname!r} is "
+                             f"cluster {now}: use the run's own contexts", path=str(store.path), field=f"--{label}-context")
+    if ctx.has_plan():
+        try:
+            plan = ctx.plan
+        except DistroshiftError:
+            plan = None  # unreadable: the plan step says so in its own words
+        if plan is not None:
+            puid = plan.source.cluster_uid
+            where = str(ctx.plan_path())
+            if puid and src and puid != src:
+                raise InputError(f"was made from cluster {plan.source.cluster or '?'!r} (kube-system uid {puid}), but "
+                                 f"--source-context {opts.source_context!r} is cluster {src}: use a plan of this source "
+                                 "(or the source context it was made from)", path=where, field="source.cluster_uid")
+            if puid and tgt and puid == tgt:
+                raise InputError(f"was made from cluster {plan.source.cluster or '?'!r}, which is the TARGET context "
+                                 f"{opts.target_context!r}: source and target are swapped", path=where, field="source.cluster_uid")
+            if not puid and opts.plan:
+                echo(f"warning: {where} records no source cluster uid (made by an older distroshift): "
+                     "cannot check it was made from this source")
+    inv_path = state.inventory_path
+    if inv_path and Path(inv_path).is_file():
+        from migrate.models.inventory import Inventory
+        from migrate.models.io import read_artifact
+
+        try:
+            inv = read_artifact(inv_path, Inventory)
+        except DistroshiftError:
+            inv = None
+        if inv is not None and inv.cluster.uid and src and inv.cluster.uid != src:
+            raise InputError(f"this run inventoried cluster {inv.cluster.name or '?'!r} (kube-system uid {inv.cluster.uid}), "
+                             f"but --source-context {opts.source_context!r} is cluster {src}", path=inv_path,
+                             field="cluster.uid")
+    if not opts.dry_run:
+        state.source_uid = state.source_uid or src
+        state.target_uid = state.target_uid or tgt
 
 
 def _run_with_retries(ctx: StepContext, step, st: StepState) -> None:
@@ -231,6 +319,18 @@ def rollback_run(
     state.status = RunStatus.RollingBack
     save()
     echo(f"rollback of run {state.run_id} ({pb.name})" + (" — DRY RUN" if opts.dry_run else ""))
+    _check_rollback_identity(opts, state, store, source, target)
+    # the target stops first, so the two clusters never both serve (nor both fire CronJobs)
+    tacts = q.quiesce(target, state.target_workloads, dry_run=opts.dry_run, saved=save)
+    for a in tacts:
+        echo(f"    {'would change ' if opts.dry_run else ''}target {a}")
+        if not opts.dry_run:
+            state.rollback.actions.append(f"target {a}")
+    if state.target_workloads:
+        echo(f"    target: its {len(state.target_workloads)} workload(s) are left quiesced (0 replicas, CronJobs suspended, "
+             "DaemonSets parked)" + ("; nothing on the target is deleted (--remove-target deletes what this run created)"
+                                     if not state.rollback.remove_target else ""))
+    save()
     actions = q.restore(source, state.workloads, dry_run=opts.dry_run, saved=save)
     for a in actions:
         echo(f"    source {a}")
@@ -266,6 +366,18 @@ def rollback_run(
         save()
     echo("rollback completed" + (" (dry run: nothing was changed)" if opts.dry_run else ""))
     return state
+
+
+def _check_rollback_identity(opts, state: RunState, store: StateStore, source, target) -> None:
+    """Rollback scales workloads: only on the clusters this run recorded."""
+    from migrate.cutover.identity import cluster_uid
+
+    for label, had, client in (("source", state.source_uid, source), ("target", state.target_uid, target)):
+        now = cluster_uid(client) if had else None
+        if had and now and had != now:
+            raise InputError(f"this run's {label} was cluster {had} (kube-system uid), but the {label} context now "
+                             f"points at cluster {now}: use the run's own contexts", path=str(store.path),
+                             field=f"--{label}-context")
 
 
 def _remove_velero_restored(opts, state: RunState, target, echo, save) -> int:

@@ -44,6 +44,10 @@ class InstallAddonsParams(Model):
     run: bool = False  # False: print the helm commands only; True: run them when helm is present
 
 
+class AddonsReadyParams(Model):
+    timeout: float = 0.0  # seconds to wait for the CRDs to become Established
+
+
 class BackupParams(Model):
     volumes: Literal["fs", "snapshot", "none"] = "fs"  # velero: fs = --default-volumes-to-fs-backup
     ttl: str | None = None
@@ -94,6 +98,7 @@ PARAMS: dict[str, type[Model]] = {
     "inventory": InventoryParams,
     "plan": PlanParams,
     "install-addons": InstallAddonsParams,
+    "addons-ready": AddonsReadyParams,
     "pre-stage": PreStageParams,
     "quiesce": QuiesceParams,
     "final-backup": BackupParams,

@@ -12,6 +12,7 @@ MODULES = {
     "inventory": "inventory",
     "plan": "plan",
     "install-addons": "install_addons",
+    "addons-ready": "addons_ready",
     "pre-stage": "pre_stage",
     "quiesce": "quiesce",
     "final-backup": "final_backup",

@@ -31,11 +31,15 @@ def backup(ctx, step, st, params) -> str:
     return name
 
 
-def restore(ctx, step, st, params, backup_name: str) -> str:
+def restore(ctx, step, st, params, backup_name: str, *, standby: bool = False) -> str:
+    """`standby`: workloads are restored at 0 replicas / suspended / parked (pre-stage)."""
     name = resource_name(ctx.state.run_id, step.id, "restore")
     _src, tgt = clusters(ctx)
     v = velero(ctx)
-    cms = configmaps_from_plan(ctx.plan, namespace=ctx.options.velero_namespace) if ctx.has_plan() else []
+    cms = configmaps_from_plan(ctx.plan, namespace=ctx.options.velero_namespace,
+                               standby_namespaces=ctx.source_namespaces() if standby else None) if ctx.has_plan() else []
+    if standby and not cms:
+        cms = configmaps_from_plan(None, namespace=ctx.options.velero_namespace, standby_namespaces=ctx.source_namespaces())
     modifier = next((c["metadata"]["name"] for c in cms if "resource-modifiers.yaml" in c["data"]), None)
     if cms:
         res = apply_objects(ctx, st, [Manifest("velero-config", c) for c in cms])

@@ -2,6 +2,9 @@
 
 velero: a backup. native: the live source objects of the plan written as JSON to the run's
 artifact directory (Secrets by key only: values never go to files).
+Both: the quiesced source is inventoried and planned again (_final_plan): the final restore
+(native) applies that plan and the final verify (both engines) checks the target against it, so
+changes made on the source after the first plan reach the target; the drift is reported.
 """
 
 from __future__ import annotations
@@ -10,18 +13,20 @@ import json
 
 from migrate.errors import ApiError
 from migrate.models.io import write_atomic
-from migrate.playbook.steps import _velero_steps
+from migrate.playbook.steps import _final_plan, _velero_steps
 
 
 def run(ctx, step, st) -> None:
     if ctx.engine == "velero":
         b = _velero_steps.backup(ctx, step, st, step.params)
-        st.message = f"backup {b} Completed"
+        _final_plan.build_final_plan(ctx, st)
+        st.message = f"backup {b} Completed" + _drift_note(ctx)
         return
     out_dir = ctx.run_dir / "final-backup"
     refs = [o.source for o in ctx.plan.objects if o.decision.value != "Drop"]
     if ctx.dry_run:
         st.actions.append(f"would export {len(refs)} live source objects to {out_dir} (Secrets: keys only)")
+        _final_plan.build_final_plan(ctx, st)
         st.message = "dry run"
         return
     n = 0
@@ -49,4 +54,10 @@ def run(ctx, step, st) -> None:
     st.actions.append(f"exported {n} source objects to {out_dir}")
     if missing:
         st.actions.append(f"{len(missing)} planned object(s) no longer on the source: {', '.join(missing[:10])}")
-    st.message = f"{n} source objects exported to {out_dir}"
+    _final_plan.build_final_plan(ctx, st)
+    st.message = f"{n} source objects exported to {out_dir}" + _drift_note(ctx)
+
+
+def _drift_note(ctx) -> str:
+    s = _final_plan.final_summary(ctx)
+    return f"; drift since the first plan: {s}" if s else ""

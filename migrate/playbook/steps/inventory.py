@@ -39,6 +39,10 @@ def ensure_inventory(ctx, st, output: str = "inventory.json") -> Path:
 
     out = ctx.run_dir / output
     inv, objects = collect_inventory(ctx.source, namespaces=ctx.namespaces or None)
+    if not inv.cluster.uid:  # the inventory stage will fill it; until then, read it here
+        from migrate.cutover.identity import cluster_uid
+
+        inv.cluster.uid = ctx.state.source_uid or cluster_uid(ctx.source)
     write_inventory(inv, out, objects)
     st.actions.append(f"collected {inv.object_count} source objects into {out}")
     if not inv.complete:  # not recorded: --resume collects again

@@ -36,10 +36,16 @@ def _build(ctx, step, st) -> Path:
     out = ctx.run_dir / "plan"
     st.actions.append(f"planning {inv} onto target profile {target} ({why}) against the live target {ctx.options.target_context}")
     p = step.params
-    if p.registry_map:
-        st.actions.append("registry map: " + ", ".join(f"{k} -> {v}" for k, v in sorted(p.registry_map.items())))
+    # the playbook's maps, then --registry-map/--namespace-map (the flags win)
+    registry_map = {**p.registry_map, **ctx.options.registry_map}
+    namespace_map = {**p.namespace_map, **ctx.options.namespace_map}
+    if registry_map:
+        st.actions.append("registry map: " + ", ".join(f"{k} -> {v}" for k, v in sorted(registry_map.items())))
+    if namespace_map:
+        st.actions.append("namespace map: " + ", ".join(f"{k} -> {v}" for k, v in sorted(namespace_map.items())))
+    st.data.update(registry_map=registry_map, namespace_map=namespace_map)
     build_plan(inv, target=target, out_dir=out, kubeconfig=ctx.options.kubeconfig, target_context=ctx.options.target_context,
-               registry_map=p.registry_map or None, namespace_map=p.namespace_map or None)
+               registry_map=registry_map or None, namespace_map=namespace_map or None)
     return out
 
 
@@ -58,6 +64,11 @@ def run(ctx, step, st) -> None:
         built = True
     elif not ctx.options.plan:
         st.actions.append(f"reusing the plan this run built earlier: {ctx.state.plan_dir}")
+    elif ctx.options.registry_map or ctx.options.namespace_map:
+        from migrate.errors import InputError
+
+        raise InputError("--registry-map/--namespace-map apply when the run builds its plan; with --plan, "
+                         "pass them to 'distroshift plan' instead", field="--plan")
     ctx.forget_plan()
     path = ctx.plan_path()
     plan = ctx.plan

@@ -1,12 +1,19 @@
-"""restore: bring the target up to date from the final copy, then give workloads their original scale."""
+"""restore: bring the target up to date from the final copy, then give workloads their original scale.
+
+native: applies the plan of the source as of the final backup (final-backup re-planned the
+quiesced source; the first plan when no final-backup ran), workloads in standby first, then every
+workload at the source's ORIGINAL scale recorded by quiesce (server-side apply by the same field
+manager, so a re-run never conflicts with itself). Secret values are read live from the source.
+velero: restores the final backup (taken after quiesce: 0 replicas), then patches the originals back.
+"""
 
 from __future__ import annotations
 
 from migrate.cutover import quiesce as q
 from migrate.errors import ApiError, GateFailed
 from migrate.models.state import StepStatus
-from migrate.playbook.steps import _velero_steps
-from migrate.playbook.steps._common import apply_manifests
+from migrate.playbook.steps import _final_plan, _velero_steps
+from migrate.playbook.steps._common import apply_manifests, apply_objects, originals_by_target, record_target_workloads
 
 
 def _rescale_target(ctx, st) -> None:
@@ -69,8 +76,44 @@ def run(ctx, step, st) -> None:
                 break
         if backup is None:
             raise GateFailed("nothing to restore: no earlier backup step Completed")
+        if ctx.has_plan():
+            record_target_workloads(ctx, ctx.final_manifests, originals_by_target(ctx))
         _velero_steps.restore(ctx, step, st, p, backup)
-        st.message = f"backup {backup} restored to the target"
-    else:
-        apply_manifests(ctx, st, force=p.force_conflicts)
-    _rescale_target(ctx, st)
+        drift = _final_plan.final_summary(ctx)
+        st.message = f"backup {backup} restored to the target" + (f" (drift since the first plan: {drift})" if drift else "")
+        _rescale_target(ctx, st)
+        return
+    manifests, plan = ctx.final_manifests, ctx.final_plan
+    originals = originals_by_target(ctx)
+    record_target_workloads(ctx, manifests, originals)
+    apply_manifests(ctx, st, force=p.force_conflicts, manifests=manifests, plan=plan, standby=True)
+    applied = st.message
+    n = _scale_up_native(ctx, st, manifests, plan, originals, force=p.force_conflicts)
+    drift = _final_plan.final_summary(ctx)
+    what = "the source as of the final backup" if ctx.state.final_plan_dir else "the plan (no final-backup re-plan)"
+    st.message = (f"{applied.split(' (workloads')[0]} — {what}" + (f"; drift since the first plan: {drift}" if drift else "")
+                  + f"; {n} workload(s) {'would be ' if ctx.dry_run else ''}set to the source's original scale")
+
+
+def _scale_up_native(ctx, st, manifests, plan, originals, *, force: bool) -> int:
+    """Re-apply each workload at its original scale (recorded by quiesce; else as planned)."""
+    from migrate.cutover.native import Manifest
+    from migrate.cutover.standby import is_workload, running, scale_fields
+
+    ups = []
+    for m in manifests:
+        if not is_workload(m.obj):
+            continue
+        md = m.obj.get("metadata") or {}
+        obj = running(m.obj, originals.get(f"{m.obj['kind']}/{md.get('namespace') or ''}/{md.get('name')}"))
+        ups.append(Manifest(m.file, obj))
+        scale = ", ".join(f"{k} {v}" for k, v in scale_fields(obj).items())
+        st.actions.append(f"{'would set' if ctx.dry_run else 'set'} target {obj['kind']} {md.get('namespace')}/{md.get('name')}: "
+                          f"{scale} (as on the source before quiesce)")
+    if not ups:
+        return 0
+    res = apply_objects(ctx, st, ups, force=force, plan=plan)
+    if res.errors:
+        raise GateFailed("could not set the target's workloads to their original scale: "
+                         + "; ".join(f"{f.ref}: {f.message}" for f in res.errors[:8]))
+    return len(ups)

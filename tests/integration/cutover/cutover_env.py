@@ -139,7 +139,7 @@ def write_plan(plan_dir: Path, objs: list[dict]) -> Path:
         objects.append(ObjectPlan(source=ref, target=ref, decision=Decision.Keep, reason="portable", manifest=f))
     plan = Plan(
         source=SourceSummary(inventory="inventory.json", cluster="src", git_version="v1.36.2"),
-        target=TargetSummary(profile="generic", kubernetes_version="1.36"),
+        target=TargetSummary(profile="kubeadm", kubernetes_version="1.36"),
         namespaces=[NamespacePlan(source="shop", target="shop", category="workload", migrate=True, readiness="Ready",
                                   object_count=len(objs))],
         objects=objects,

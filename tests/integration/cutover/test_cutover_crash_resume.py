@@ -8,7 +8,7 @@ import pytest
 
 from cutover_env import ORIGINAL, QUIESCED, recorded, source_objects
 
-STEPS = ["preflight", "inventory", "plan", "install-addons", "pre-stage", "verify-pre-stage", "approve-cutover",
+STEPS = ["preflight", "inventory", "plan", "install-addons", "addons-ready", "pre-stage", "verify-pre-stage", "approve-cutover",
          "quiesce", "final-backup", "restore", "verify", "switch-traffic", "finish"]
 # a representative set runs by default; every boundary with -m slow
 FAST_POINTS = ["pre-stage:start", "pre-stage:apply:3", "pre-stage:end", "quiesce:start", "quiesce:recorded",
@@ -72,7 +72,7 @@ def test_rollback_after_failed_verify_restores_source_exactly(clusters, tmp_path
         "  - type: quiesce\n  - type: restore\n  - {type: verify, with: {timeout: 1}}\n  - type: finish\n"
     )
     r = env.cli(str(pb))
-    assert r.returncode == 1 and "needs approval" in r.stderr
+    assert r.returncode == 4 and "needs approval" in r.stderr
     env.tgt.store.never_ready("shop/db")  # the target's database will not come up
     r = env.cli(str(pb), "--resume", "--yes")
     assert r.returncode == 1, r.stdout[-2000:]
@@ -103,7 +103,9 @@ def test_ctrl_c_during_a_step_leaves_a_resumable_state(clusters, tmp_path):
 
     env = clusters
     pb = tmp_path / "wait.yaml"
-    pb.write_text("name: wait\nsteps:\n  - type: plan\n  - type: pre-stage\n  - {type: verify, with: {timeout: 60}}\n  - type: finish\n")
+    # verify after a restore waits for readiness (after pre-stage alone it would not: warm standby)
+    pb.write_text("name: wait\nsteps:\n  - type: plan\n  - type: pre-stage\n  - type: restore\n"
+                  "  - {type: verify, with: {timeout: 60}}\n  - type: finish\n")
     env.tgt.store.never_ready("shop/db")  # verify keeps waiting, so Ctrl-C lands inside a step
     proc = subprocess.Popen([sys.executable, "-m", "migrate.cli.main", *env.args(str(pb))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=env.work)

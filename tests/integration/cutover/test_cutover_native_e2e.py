@@ -55,11 +55,18 @@ def test_shipped_playbook_end_to_end_native(clusters, playbook):
 def test_approval_gate_stops_then_resume_yes_continues(clusters):
     env = clusters
     r = env.cli("generic")
-    assert r.returncode == 1
+    assert r.returncode == 4  # paused at a gate: not 1, so CI can tell waiting from failed
     assert "approve-cutover" in r.stderr and "--resume --yes" in r.stderr
     assert env.replicas(env.src) == ORIGINAL  # nothing frozen before approval
+    # warm standby: the target holds every workload but runs none while the source serves
+    assert env.replicas(env.tgt) == QUIESCED
+    assert_target_has_every_object_once(env)
     state = json.loads(env.state.read_text())
     assert state["status"] == "WaitingApproval"
+    assert {f"{w['kind']}/{w['name']}": w[{"CronJob": "suspend", "DaemonSet": "node_selector"}.get(w["kind"], "replicas")]
+            for w in state["target_workloads"]} == ORIGINAL  # the planned scale, recorded
+    steps = {s["id"]: s for s in state["steps"]}
+    assert steps["verify-pre-stage"]["status"] == "Completed" and "warm standby" in steps["verify-pre-stage"]["message"]
 
     again = env.cli("generic")
     assert again.returncode == 2 and "already holds run" in again.stderr  # no accidental second run
@@ -91,5 +98,7 @@ def test_dry_run_against_a_populated_target_shows_diffs(clusters):
     assert r.returncode == 0, r.stderr
     assert "~ ConfigMap/shop/shop-config (apply; server-side dry run)" in r.stdout
     assert "~ /data/LOG_LEVEL info" in r.stdout
-    assert "= Deployment/shop/web (unchanged)" in r.stdout
+    assert "= Service/shop/web (unchanged)" in r.stdout
+    # a new run's pre-stage would put the running target copy back into warm standby: shown as such
+    assert "~ Deployment/shop/web (apply; server-side dry run)" in r.stdout and "~ /spec/replicas 0" in r.stdout
     assert env.get(env.tgt, "v1", "ConfigMap", "shop", "shop-config")["data"] == {"LOG_LEVEL": "debug"}

@@ -13,6 +13,8 @@ from cutover_env import ORIGINAL, QUIESCED, VELERO_STANDIN
 
 @pytest.fixture
 def velero_env(clusters, kubectl_new, tmp_path):
+    # Velero is installed on the target (its namespace holds the restore's ConfigMaps)
+    clusters.tgt.store.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "velero"}})
     state = tmp_path / "velero-bucket"
     env = {"VELERO_STANDIN_STATE": str(state), "VELERO_STANDIN_LOG": str(state / "argv.log"),
            "VELERO_STANDIN_KUBECTL": kubectl_new}

@@ -18,7 +18,7 @@ from migrate.plan import build_plan
 
 CLUSTERS = Path(__file__).resolve().parents[3] / "migrate" / "sim" / "clusters"
 # (source, target profile, target version = the simulated target's, simulated target or None for a fresh cluster)
-SCENARIOS = [("dkp", "rke2", "1.35", "rke2"), ("tkg", "eks", "1.32", "eks"), ("openshift", "kubeadm", "1.36", None)]
+SCENARIOS = [("dkp", "rke2", "1.35", "rke2"), ("tkg", "eks", "1.32", "eks"), ("openshift", "kubeadm", "1.33", "kubeadm")]
 # OpenShift's images live in its internal registry: a real migration maps it to a reachable one.
 REGISTRY_MAP = {"openshift": ["image-registry.openshift-image-registry.svc:5000=registry.example.com/ocp"]}
 
@@ -69,6 +69,36 @@ def test_platform_is_mapped_not_copied(planned):
     assert plan.addons and all(a.action for a in plan.addons)
     helm = [a for a in plan.addons if a.install and a.install.method == "helm"]
     assert all(a.install.command[:3] == ["helm", "upgrade", "--install"] for a in helm)
+
+
+def test_each_addon_install_is_listed_once(planned):
+    """Several source add-ons served by one target chart (Grafana + Prometheus + kube-prometheus-stack) give
+    one install, whose notes name every source add-on it covers."""
+    src, _, _, _, plan = planned
+    keys = [(a.install.chart, a.install.release, a.install.namespace) for a in plan.addons
+            if a.install and a.install.method in ("helm", "package") and a.install.chart]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    if src == "dkp":
+        (kps,) = [a for a in plan.addons if a.target_id == "kube-prometheus-stack"]
+        assert kps.action == "Install" and all(n in kps.notes[0] for n in ("Grafana", "Prometheus", "kube-prometheus-stack"))
+        (lb,) = [a for a in plan.addons if a.target_id == "metallb"]
+        assert "kube-vip" in lb.notes[0] and "MetalLB" in lb.notes[0]
+
+
+def test_namespace_map_moves_helm_releases_so_helm_adopts_them(planned, tmp_path):
+    src, target, _, tmp, _ = planned
+    plan = build_plan(tmp / "inventory.json", target=target, out_dir=tmp_path / "plan", namespace_map=["shop=shop-new"],
+                      registry_map=REGISTRY_MAP.get(src))
+    helm_owned = [o for o in plan.objects if o.target and o.source.namespace == "shop" and o.manifest
+                  and "meta.helm.sh/release-name" in (tmp_path / "plan" / "manifests" / o.manifest).read_text()]
+    assert helm_owned, "the redis release's objects are planned"
+    for o in helm_owned:
+        ann = yaml.safe_load((tmp_path / "plan" / "manifests" / o.manifest).read_text())["metadata"]["annotations"]
+        assert ann["meta.helm.sh/release-namespace"] == "shop-new", o.source
+    rec = [f for o in plan.objects for f in o.findings if f.code == "HELM_RELEASE_RECORD_NAMESPACE"]
+    assert [f.ref.name for f in rec] == ["sh.helm.release.v1.redis.v1"] and "shop-new" in rec[0].resolution
+    removed = [f for f in plan.findings if f.code == "HELM_CHART_REMOVED_API"]
+    assert all("--namespace shop-new" in f.resolution for f in removed)
 
 
 def test_openshift_specific_kinds_are_replaced(planned):

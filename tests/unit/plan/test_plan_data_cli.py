@@ -105,3 +105,37 @@ def test_deprecations_file_is_what_the_generator_makes_from_the_real_sources(rea
     pluto = yaml.safe_load((realdata_dir / "deprecations/pluto/versions.yaml").read_text())
     k8s = {(e["version"], e["kind"]) for e in pluto["deprecated-versions"] if e["component"] == "k8s"}
     assert k8s <= {(e["version"], e["kind"]) for e in shipped["deprecated-versions"]}
+
+
+def test_table_lists_findings_within_100_columns_and_counts_errors(tmp_path, capsys, monkeypatch):
+    """The summary names errors beside blockers and warnings, and every finding is listed, not just counted."""
+    from factories import service
+
+    monkeypatch.setenv("COLUMNS", "100")
+    lb = service("gateway", "payments", type_="LoadBalancer",
+                 annotations={"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"})
+    inv = write_inventory(tmp_path / "inv", [namespace("payments"), lb], distro="eks")
+    out = tmp_path / "out"
+    assert run(["plan", "--inventory", str(inv), "--target", "kubeadm", "--out", f"{out}/"]) == 0
+    cap = capsys.readouterr()
+    lines = cap.out.splitlines()
+    assert max(len(ln) for ln in lines) <= 100
+    assert any("0 blockers, 0 errors, 1 warning" in ln for ln in lines)
+    finding = next(i for i, ln in enumerate(lines) if "LB_ANNOTATION_UNTRANSLATED" in ln)
+    assert lines[finding].startswith("Warning") and "Service/payments/gateway" in lines[finding]
+    assert "aws-load-balancer-type" in lines[finding + 1]
+    # paths are said one way: no 'out//plan.json'
+    assert f"wrote {out}/plan.json and 2 manifests in {out}/manifests/" in cap.err and "//" not in cap.err
+
+
+def test_summary_counts_errors_separately(tmp_path):
+    from migrate.cli.plan_cmd import plan_findings, summary_line
+    from migrate.models.common import Finding, Severity
+    from migrate.plan import build_plan
+
+    inv = write_inventory(tmp_path / "inv", [namespace("shop")])
+    plan = build_plan(inv, target="rke2", out_dir=None)
+    plan.findings.append(Finding(code="HELM_CHART_REMOVED_API", severity=Severity.Error, message="m"))
+    found = plan_findings(plan)
+    assert [f.code for f in found] == ["HELM_CHART_REMOVED_API"]
+    assert summary_line(plan, found).endswith("0 blockers, 1 error, 0 warnings")

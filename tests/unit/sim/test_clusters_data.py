@@ -17,7 +17,7 @@ import migrate.sim
 
 CLUSTERS_DIR = Path(migrate.sim.__file__).parent / "clusters"
 REPO = Path(__file__).resolve().parents[3]
-NAMES = ("dkp", "tkg", "openshift", "rke2", "eks")
+NAMES = ("dkp", "tkg", "openshift", "rke2", "eks", "kubeadm")
 SOURCES = ("dkp", "tkg", "openshift")
 
 # built-in API groups (everything else must come from a CRD in the snapshot)
@@ -149,7 +149,7 @@ def test_builtin_kinds_are_served_at_the_clusters_minor(name: str) -> None:
 def test_nodes_report_the_distro_version_and_are_ready(name: str) -> None:
     pattern = {"dkp": r"^v1\.27\.\d+$", "tkg": r"^v\d+\.\d+\.\d+\+vmware\.\d+$",
                "openshift": r"^v\d+\.\d+\.\d+\+[0-9a-f]{7}$", "rke2": r"^v\d+\.\d+\.\d+\+rke2r\d+$",
-               "eks": r"^v\d+\.\d+\.\d+-eks-[0-9a-f]{7}$"}[name]
+               "eks": r"^v\d+\.\d+\.\d+-eks-[0-9a-f]{7}$", "kubeadm": r"^v\d+\.\d+\.\d+$"}[name]
     meta, _ = load(name)
     assert re.match(pattern, meta["kubernetes"]["gitVersion"])
     nodes = objs_of(name, "Node")
@@ -169,7 +169,7 @@ def test_exactly_one_default_storage_class(name: str) -> None:
                 if sc["metadata"].get("annotations", {}).get("storageclass.kubernetes.io/is-default-class") == "true"]
     expected = {"dkp": ("vsphere-raw-block-sc", "csi.vsphere.vmware.com"), "tkg": ("default", "csi.vsphere.vmware.com"),
                 "openshift": ("gp3-csi", "ebs.csi.aws.com"), "rke2": ("local-path", "rancher.io/local-path"),
-                "eks": ("ebs-csi-default-sc", "ebs.csi.aws.com")}[name]
+                "eks": ("ebs-csi-default-sc", "ebs.csi.aws.com"), "kubeadm": ("local-path", "rancher.io/local-path")}[name]
     assert [(sc["metadata"]["name"], sc["provisioner"]) for sc in defaults] == [expected]
 
 
@@ -295,6 +295,37 @@ def test_eks_fingerprints() -> None:
     assert one(n, "IngressClass", "alb")["spec"]["controller"] == "ingress.k8s.aws/alb"
 
 
+def test_kubeadm_fingerprints() -> None:
+    """Upstream kubeadm at the kubeadm target profile's version, plus the add-ons an operator must choose."""
+    from migrate.data import load_target_profile
+
+    n = "kubeadm"
+    meta, _ = load(n)
+    profile = load_target_profile("kubeadm")[0]
+    assert f"{meta['kubernetes']['major']}.{meta['kubernetes']['minor']}" == profile.kubernetes.default
+    nodes = objs_of(n, "Node")
+    assert len(nodes) == 3
+    cps = [x for x in nodes if "node-role.kubernetes.io/control-plane" in _labels(x)]
+    assert len(cps) == 1 and cps[0]["spec"]["taints"] == [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]
+    for node in nodes:
+        assert _ann(node)["kubeadm.alpha.kubernetes.io/cri-socket"].startswith("unix://")
+        assert "providerID" not in node["spec"]  # bare metal: no cloud provider
+    cp = cps[0]["metadata"]["name"]
+    for comp in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"):
+        pod = one(n, "Pod", f"{comp}-{cp}", "kube-system")
+        assert _ann(pod)["kubernetes.io/config.source"] == "file" and pod["metadata"]["ownerReferences"][0]["kind"] == "Node"
+    one(n, "Deployment", "coredns", "kube-system")
+    one(n, "Service", "kube-dns", "kube-system")
+    one(n, "DaemonSet", "kube-proxy", "kube-system")
+    assert "kubeadm.k8s.io/v1beta4" in one(n, "ConfigMap", "kubeadm-config", "kube-system")["data"]["ClusterConfiguration"]
+    one(n, "DaemonSet", "calico-node", "calico-system")
+    assert one(n, "Installation", "default")["status"]["calicoVersion"] == next(a for a in profile.addons if a.id == "calico").version
+    assert one(n, "IngressClass", "nginx")["spec"]["controller"] == "k8s.io/ingress-nginx"
+    assert _ann(one(n, "IngressClass", "nginx"))["ingressclass.kubernetes.io/is-default-class"] == "true"
+    one(n, "Deployment", "local-path-provisioner", "local-path-storage")
+    assert not [o for o in load(n)[1] if o["metadata"].get("namespace") in ("shop", "payments", "analytics")]
+
+
 def decode_helm_release(secret: dict) -> dict:
     raw = base64.b64decode(base64.b64decode(secret["data"]["release"]))
     return json.loads(gzip.decompress(raw))
@@ -401,7 +432,7 @@ def test_version_strings_follow_real_conformance_patterns(realdata_dir: Path) ->
         if len(r) >= 3:
             by_product.setdefault(r[1], []).append(r[2].strip())
     shape = {"tkg": "vmware-tanzu-kubernetes-grid", "openshift": "openshift", "rke2": "rke-government",
-             "eks": "eks", "dkp": "konvoy"}
+             "eks": "eks", "dkp": "konvoy", "kubeadm": "kind"}  # kind runs kubeadm: plain upstream vX.Y.Z
 
     def form(v: str) -> str:
         v = re.sub(r"(?<=[+-])[0-9a-f]{7}$", "H", v)  # a build hash suffix, before digits are folded

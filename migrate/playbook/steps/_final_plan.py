@@ -1,0 +1,110 @@
+"""The source as of the final backup: a fresh inventory of the quiesced source, planned again with
+the first plan's target and maps, and its drift from the first plan.
+
+Changes made on the source after planning (a ConfigMap key, a new object) are what the final
+restore must carry; without this the final restore would re-apply the first, older plan.
+"""
+
+from __future__ import annotations
+
+import json
+
+from migrate.errors import DistroshiftError, GateFailed, InputError
+
+__all__ = ["build_final_plan", "drift", "summary", "final_summary"]
+
+
+def _key(obj: dict) -> str:
+    md = obj.get("metadata") or {}
+    ns = md.get("namespace")
+    return f"{obj.get('kind')} {ns + '/' if ns else ''}{md.get('name')}"
+
+
+def _comparable(obj: dict) -> str:
+    from migrate.cutover.standby import strip_scale
+
+    o = strip_scale(obj)  # quiesce changed the scale on purpose: not drift
+    if o.get("kind") == "Secret":  # the plan holds keys only; values are read live at apply time
+        o = {**o, "data": sorted((o.get("data") or {}).keys())}
+    return json.dumps(o, sort_keys=True)
+
+
+def drift(first: list, final: list) -> dict[str, list[str]]:
+    """Objects changed, added and removed on the source since the first plan (by manifest)."""
+    a = {_key(m.obj): _comparable(m.obj) for m in first}
+    b = {_key(m.obj): _comparable(m.obj) for m in final}
+    return {
+        "changed": sorted(k for k in a.keys() & b.keys() if a[k] != b[k]),
+        "added": sorted(b.keys() - a.keys()),
+        "removed": sorted(a.keys() - b.keys()),
+    }
+
+
+def summary(d: dict[str, list[str]]) -> str:
+    parts = []
+    for what in ("changed", "added", "removed"):
+        items = d.get(what) or []
+        if items:
+            shown = ", ".join(items[:5]) + (f" (+{len(items) - 5} more)" if len(items) > 5 else "")
+            parts.append(f"{len(items)} {what} ({shown})")
+    return "; ".join(parts) if parts else "none"
+
+
+def build_final_plan(ctx, st) -> None:
+    """Inventory the quiesced source and plan it again into <artifacts>/final-plan/; record the drift."""
+    out = ctx.run_dir / "final-plan"
+    if ctx.dry_run:
+        st.actions.append(f"would inventory the quiesced source and plan it again (target {ctx.plan.target.profile}, "
+                          f"the first plan's maps) into {out}; the final restore applies that, not the first plan")
+        return
+    from migrate.cutover.identity import cluster_uid
+    from migrate.inventory import collect_inventory, write_inventory
+    from migrate.plan import build_plan
+
+    first = ctx.plan
+    # the same scope as the first inventory: the whole cluster when this run collected it, else the plan's namespaces
+    nss = ctx.namespaces or (None if ctx.state.inventory_path else ctx.source_namespaces()) or None
+    inv_path = ctx.run_dir / "final-inventory.json"
+    inv, objects = collect_inventory(ctx.source, namespaces=nss)
+    if not inv.cluster.uid:  # until the inventory stage fills it
+        inv.cluster.uid = ctx.state.source_uid or cluster_uid(ctx.source)
+    write_inventory(inv, inv_path, objects)
+    if not inv.complete:
+        bad = [f"{t.kind}.{t.group or 'core'}" for t in inv.resource_types if not t.complete]
+        raise GateFailed(f"the inventory of the quiesced source is incomplete ({', '.join(bad[:8])}); see {inv_path}. "
+                         "Fix access and --resume (or --rollback)")
+    try:
+        plan = build_plan(inv_path, target=first.target.profile, target_version=first.target.kubernetes_version or None,
+                          namespace_map=first.namespace_map or None, registry_map=first.registry_map or None, out_dir=out,
+                          kubeconfig=ctx.options.kubeconfig, target_context=ctx.options.target_context)
+    except InputError as e:
+        raise GateFailed(f"cannot plan the quiesced source again with the first plan's target "
+                         f"{first.target.profile!r}: {e}. --resume after fixing, or --rollback") from None
+    if plan.blockers:
+        lines = [f"{b.code}: {b.message}" for b in plan.blockers]
+        raise GateFailed(f"the source changed since the first plan and now has {len(lines)} blocker(s) ({out}): "
+                         + "; ".join(lines[:6]) + ". Fix the source and --resume, or --rollback")
+    ctx.state.final_inventory_path = str(inv_path)
+    ctx.state.final_plan_dir = str(out)
+    ctx.forget_plan()
+    try:
+        d = drift(ctx.manifests, ctx.final_manifests)
+    except DistroshiftError:
+        d = {"changed": [], "added": [], "removed": []}
+    st.data["final_plan"] = str(out / "plan.json")
+    st.data["drift"] = {k: v[:200] for k, v in d.items()}
+    st.actions.append(f"planned the quiesced source again: {len(ctx.final_manifests)} manifests in {out}")
+    st.actions.append(f"drift since the first plan: {summary(d)}")
+    if d["removed"]:
+        st.actions.append("objects no longer on the source are left on the target as they are (nothing is deleted)")
+    st.actions.append("Secret values are read live from the source at apply time (the plans hold keys only)")
+    ctx.save()
+
+
+def final_summary(ctx) -> str:
+    for s in ctx.state.steps:
+        if s.data.get("drift") is not None:
+            return summary(s.data["drift"])
+    return ""
+
+
