@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jsonpatch
 
@@ -44,7 +44,7 @@ from migrate.models.plan import (
 )
 from migrate.models.profiles import TargetProfile
 from migrate.plan.diff import object_diff
-from migrate.plan.manifests import manifest_path, to_yaml, write_manifests
+from migrate.plan.manifests import ManifestWriter, manifest_path, to_yaml
 from migrate.plan.validate import Validator
 from migrate.rules import base
 from migrate.rules.addons import addon_group_index, dedupe_installs, plan_addons
@@ -66,7 +66,7 @@ _SEV_ORDER = {Severity.Blocker: 0, Severity.Error: 1, Severity.Warning: 2, Sever
 @dataclass
 class PlanResult:
     plan: Plan
-    manifests: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative path -> object
+    manifests: dict[str, dict[str, Any]] = field(default_factory=dict)  # relative path -> object; only with out_dir=None (else on disk)
     diffs: list[str] = field(default_factory=list)
     values_files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -162,8 +162,12 @@ def _infer_ingresses(objs: list[dict[str, Any]]) -> list[IngressInfo]:
 
 
 def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProfile, minor: int, *, namespace_map: Mapping[str, str],
-                 registry_map: Mapping[str, str], deprecations: Any) -> tuple[base.RuleContext, dict[str, Any]]:
-    """The frozen RuleContext plus the plan-level facts computed on the way (storage/ingress mappings)."""
+                 registry_map: Mapping[str, str], deprecations: Any, namespaces_seen: Iterable[str] = (),
+                 network_policies: int | None = None) -> tuple[base.RuleContext, dict[str, Any]]:
+    """The frozen RuleContext plus the plan-level facts computed on the way (storage/ingress mappings).
+
+    `objs` needs only the kinds in context_kinds(inv) when the caller streams the objects and gives the
+    namespaces of all of them (`namespaces_seen`) and how many NetworkPolicies there are."""
     distros = tuple(d for d in (load_distro_profile("kubernetes"),
                                 load_distro_profile(inv.detection.distro.id) if inv.detection.distro else None) if d is not None)
     classes, pvcs = (inv.storage_classes, inv.pvcs)
@@ -172,7 +176,8 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
     storage = map_storage_classes(classes, pvcs, profile)
     ingresses = inv.ingresses or _infer_ingresses(objs)
     ingress = map_ingress_classes(ingresses, profile, distros)
-    namespaces = {n.name for n in inv.namespaces} | {(o.get("metadata") or {}).get("namespace") for o in objs} - {None, ""}
+    namespaces = {n.name for n in inv.namespaces} | {(o.get("metadata") or {}).get("namespace") for o in objs} | set(namespaces_seen)
+    namespaces -= {None, ""}
     namespaces |= {(o.get("metadata") or {}).get("name") for o in objs if o.get("kind") == "Namespace" and o.get("apiVersion") == "v1"}
     levels, sources = derive_namespace_levels(objs, namespaces)  # type: ignore[arg-type]
     if inv.detection.distro and inv.detection.distro.id == "openshift":
@@ -195,11 +200,15 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
             # target enforces its cluster default there (OpenShift's label syncer sets audit/warn only).
             levels[ns] = profile.pod_security.default_enforce  # type: ignore[assignment]
             sources[ns] = f"no enforce label: the target's cluster default ({profile.pod_security.default_enforce})"
-    workload_ns = {n for n in namespaces if not _ns_not_migrated(n, distros, inv)}
+    first_category: dict[str, str] = {}
+    for n in inv.namespaces:
+        first_category.setdefault(n.name, n.category)  # the first entry wins, as a linear search finds it
+    workload_ns = {n for n in namespaces if not _ns_not_migrated(n, distros, first_category)}
     repo_urls = {f"HelmRepository/{(o.get('metadata') or {}).get('namespace')}/{(o.get('metadata') or {}).get('name')}": (o.get("spec") or {}).get("url", "")
                  for o in objs if o.get("kind") == "HelmRepository"}
     addons, values_files = plan_addons(list(inv.detection.addons), list(inv.packages), profile,
-                                       sum(1 for o in objs if o.get("kind") == "NetworkPolicy"), workload_ns, repo_urls)
+                                       (sum(1 for o in objs if o.get("kind") == "NetworkPolicy") if network_policies is None else network_policies),
+                                       workload_ns, repo_urls)
     platform_owned: dict[str, str] = {}
     for o in objs:
         if o.get("kind") == "ClusterResourceSet":
@@ -208,7 +217,7 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
                 platform_owned[f"{r.get('kind')}/{md.get('namespace') or ''}/{r.get('name')}"] = (
                     f"applied to workload clusters by ClusterResourceSet {md.get('name')} (Cluster API); not an application object")
     secret_keys = {(s.ref.namespace or "", s.ref.name): tuple(s.keys) for s in inv.secrets}
-    services = {((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")): o
+    services = {((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")): _service_ports(o)
                 for o in objs if o.get("kind") == "Service" and o.get("apiVersion") == "v1"}
     ctx = base.RuleContext(
         target=profile,
@@ -237,10 +246,29 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
     return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces), "addons": addons, "values": values_files}
 
 
-def _ns_not_migrated(ns: str, distros: tuple[Any, ...], inv: Inventory) -> bool:
+def _service_ports(svc: Mapping[str, Any]) -> dict[str, Any]:
+    """What rules read of a Service (its ports, for Route -> Ingress), not the whole object."""
+    md = svc.get("metadata") or {}
+    return {"apiVersion": svc.get("apiVersion"), "kind": svc.get("kind"),
+            "metadata": {"name": md.get("name", ""), "namespace": md.get("namespace")},
+            "spec": {"ports": ((svc.get("spec") or {}).get("ports") or [])}}
+
+
+def context_kinds(inv: Inventory) -> frozenset[str]:
+    """The kinds make_context reads from the objects (the rest it takes from the inventory's summaries)."""
+    kinds = {"Namespace", "PodSecurityPolicy", "SecurityContextConstraints", "Role", "ClusterRole", "RoleBinding",
+             "ClusterRoleBinding", "HelmRepository", "ClusterResourceSet", "Service"}
+    if not inv.storage_classes and not inv.pvcs:
+        kinds |= {"StorageClass", "PersistentVolumeClaim", "StatefulSet"}
+    if not inv.ingresses:
+        kinds.add("Ingress")
+    return frozenset(kinds)
+
+
+def _ns_not_migrated(ns: str, distros: tuple[Any, ...], categories: Mapping[str, str]) -> bool:
     from migrate.rules.base import glob_any
 
-    cat = next((n.category for n in inv.namespaces if n.name == ns), None)
+    cat = categories.get(ns)
     return cat in ("system", "platform") or any(glob_any(ns, d.system_namespaces + d.platform_namespaces) for d in distros)
 
 
@@ -261,13 +289,15 @@ class _Outcome:
 
 def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref: ObjectRef) -> _Outcome:
     res = _Outcome()
-    frozen = copy.deepcopy(dict(obj))  # every rule sees the same pristine original
+    # Every rule reads the same original: rules are pure (base.py), and the engine patches a clone of
+    # it (_apply), so no per-object or per-rule deep copy is needed here.
     accepted: list[tuple[str, str]] = []  # (path, rule id)
-    for r in reg.rules():
-        if not r.applies_to.matches(frozen):
+    kind = obj.get("kind")
+    for r in reg.rules_for(kind if isinstance(kind, str) else ""):
+        if not r.applies_to.matches(obj):
             continue
         try:
-            outcomes = r.run(frozen, ctx)
+            outcomes = r.run(obj, ctx)
         except Exception as e:  # a broken rule must not sink the plan: it becomes a finding on this object
             res.findings.append(Finding(code="RULE_FAILED", severity=Severity.Error, ref=ref, rule_id=r.id,
                                         message=f"rule raised {type(e).__name__}: {str(e)[:200]}",
@@ -301,9 +331,23 @@ def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref
     return res
 
 
-def _apply(obj: Mapping[str, Any], ops: list[dict[str, Any]], ref: ObjectRef, findings: list[Finding]) -> dict[str, Any] | None:
+def _clone(o: Any) -> Any:
+    """Deep copy of parsed JSON (dicts, lists, scalars): several times faster than copy.deepcopy."""
+    if isinstance(o, dict):
+        return {k: _clone(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_clone(v) for v in o]
+    return o
+
+
+def _apply(obj: Mapping[str, Any], ops: list[dict[str, Any]], ref: ObjectRef, findings: list[Finding], *, parsed: bool = False) -> dict[str, Any] | None:
+    """The patched copy of obj (obj itself is never changed). `parsed`: obj came straight from JSON, so
+    it shares no sub-objects and the fast clone is exact; objects built by rules get copy.deepcopy."""
+    if not ops:
+        return dict(obj)
     try:
-        return jsonpatch.apply_patch(copy.deepcopy(dict(obj)), ops)
+        doc = _clone(obj) if parsed else copy.deepcopy(dict(obj))
+        return jsonpatch.apply_patch(doc, ops, in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError, IndexError, TypeError) as e:
         findings.append(Finding(code="PATCH_FAILED", severity=Severity.Error, ref=ref, message=f"planned patches could not be applied: {e}",
                                 resolution="fix the conflicting rule or the object by hand"))
@@ -315,15 +359,60 @@ def _object_key(o: Mapping[str, Any]) -> tuple[str, str, str, str]:
     return (o.get("apiVersion", "").rpartition("/")[0], o.get("kind", ""), md.get("namespace") or "", md.get("name", ""))
 
 
-def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registry, validator: Validator, *, want_diff: bool = False
-                 ) -> tuple[list[ObjectPlan], dict[str, dict[str, Any]], list[str]]:
-    plans: list[ObjectPlan] = []
-    manifests: dict[str, dict[str, Any]] = {}
-    owners: dict[str, ObjectRef] = {}
-    diffs: list[str] = []
-    for obj in sorted(objs, key=_object_key):
+class _Planner:
+    """Plans objects one at a time, in the order given (build_plan streams them sorted).
+
+    Keeps per object only its ObjectPlan; each manifest goes to `sink(path, obj)` as soon as it is
+    planned (and is kept in `manifests` only without a sink), and image references are folded into
+    one mapping per distinct image."""
+
+    def __init__(self, ctx: base.RuleContext, reg: Registry, validator: Validator, *, want_diff: bool = False,
+                 sink: Callable[[str, dict[str, Any]], None] | None = None):
+        self.ctx, self.reg, self.validator, self.want_diff, self.sink = ctx, reg, validator, want_diff, sink
+        self.plans: list[ObjectPlan] = []
+        self.manifests: dict[str, dict[str, Any]] = {}
+        self.paths: list[str] = []
+        self.owners: dict[str, ObjectRef] = {}
+        self.diffs: list[str] = []
+        self.images: dict[str, ImageMapping] = {}
+        # Image references of the current identity (group/kind/namespace/name): an identity listed
+        # twice (two API versions) comes in a row, and its images count unless one copy is dropped.
+        self._key: str | None = None
+        self._key_images: list[str] = []
+        self._key_dropped = False
+
+    def add(self, obj: dict[str, Any], *, parsed: bool = False) -> ObjectPlan:
         ref = ObjectRef.of(obj)
-        res = _run_rules(obj, ctx, reg, ref)
+        op = self._plan(obj, ref, parsed=parsed)
+        self.plans.append(op)
+        if ref.key != self._key:
+            self._flush_images()
+            self._key = ref.key
+        if op.decision == Decision.Drop:
+            self._key_dropped = True
+        else:
+            self._key_images.extend(image for _, image in image_refs(obj))
+        return op
+
+    def finish(self) -> None:
+        self._flush_images()
+
+    def image_mappings(self) -> list[ImageMapping]:
+        return [self.images[k] for k in sorted(self.images)]
+
+    def _flush_images(self) -> None:
+        if not self._key_dropped:
+            for image in self._key_images:
+                if image.strip() and image not in self.images:
+                    new, internal, reason = map_image(image, self.ctx)
+                    self.images[image] = ImageMapping(source=image, target=new, internal=internal, reason=reason or "unchanged")
+        self._key_images, self._key_dropped = [], False
+
+    def _plan(self, obj: dict[str, Any], ref: ObjectRef, *, parsed: bool) -> ObjectPlan:
+        ctx, reg = self.ctx, self.reg
+        # With --diff the original is shown as it was: rules then read a copy of it.
+        seen = _clone(obj) if self.want_diff else obj
+        res = _run_rules(seen, ctx, reg, ref)
         op = ObjectPlan(source=ref, decision=Decision.Keep, findings=res.findings, ignored=res.ignored)
         if res.drop is not None:
             op.decision, op.reason = Decision.Drop, res.drop.reason
@@ -331,8 +420,7 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
             fam = "/".join(res.drop.rule_id.split("/")[:2])
             op.findings = [f for f in res.findings if f.severity != Severity.Blocker and (f.rule_id or "").startswith(fam + "/")]
             op.changes, op.ignored = [], []
-            plans.append(op)
-            continue
+            return op
         op.changes = list(res.changes)
         outputs: list[dict[str, Any]] = []
         if res.replace is not None:
@@ -348,13 +436,13 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
                 if out is not None:
                     outputs.append(out)
         else:
-            out = _apply(obj, res.ops, ref, op.findings)
+            out = _apply(seen, res.ops, ref, op.findings, parsed=parsed or self.want_diff)
             if out is not None:
                 outputs.append(out)
             op.decision = Decision.Transform if res.non_strip else Decision.Keep
             op.reason = "copied with the changes listed" if res.non_strip else "copied as is (runtime fields stripped)"
         for out in outputs:
-            op.findings += validator.validate(out, ref)
+            op.findings += self.validator.validate(out, ref)
         blockers = [f for f in op.findings if f.severity == Severity.Blocker]
         errors = [f for f in op.findings if f.severity == Severity.Error]
         if blockers or (errors and not outputs):
@@ -364,9 +452,9 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
             paths = []
             for out in outputs:
                 p = manifest_path(out)
-                if p in manifests:
+                if p in self.owners:
                     op.findings.append(Finding(code="MANIFEST_COLLISION", severity=Severity.Blocker, ref=ref,
-                                               message=f"{p} is also planned from {owners[p]}",
+                                               message=f"{p} is also planned from {self.owners[p]}",
                                                resolution="rename one of them or map one namespace elsewhere"))
                     op.decision = Decision.Manual
                     op.reason = "another object is planned to the same target"
@@ -374,14 +462,18 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
                 paths.append(p)
             else:
                 for p, out in zip(paths, outputs):
-                    manifests[p] = out
-                    owners[p] = ref
+                    if self.sink is not None:
+                        self.sink(p, out)
+                    else:
+                        self.manifests[p] = out
+                    self.paths.append(p)
+                    self.owners[p] = ref
                 op.manifest = paths[0] if paths else None
                 op.target = ObjectRef.of(outputs[0]) if outputs else None
                 op.replaced_by = [ObjectRef.of(o) for o in outputs] if op.decision == Decision.Replace else []
-            if want_diff and op.decision in (Decision.Transform, Decision.Replace) and outputs:
+            if self.want_diff and op.decision in (Decision.Transform, Decision.Replace) and outputs:
                 for out in outputs:
-                    diffs.append(object_diff(str(ref), obj, out))
+                    self.diffs.append(object_diff(str(ref), obj, out))
         uniq: dict[tuple[str, str, str], Finding] = {}
         for f in op.findings:  # a replacement re-runs the rules: the same finding may come twice
             uniq.setdefault((f.code, f.path or "", f.message), f)
@@ -389,8 +481,17 @@ def plan_objects(objs: list[dict[str, Any]], ctx: base.RuleContext, reg: Registr
         sevs = {f.severity for f in op.findings}
         op.risk = (Risk.High if sevs & {Severity.Blocker, Severity.Error} or op.decision == Decision.Manual
                    else Risk.Medium if Severity.Warning in sevs or op.decision == Decision.Replace else Risk.Low)
-        plans.append(op)
-    return plans, manifests, diffs
+        return op
+
+
+def plan_objects(objs: Iterable[dict[str, Any]], ctx: base.RuleContext, reg: Registry, validator: Validator, *, want_diff: bool = False
+                 ) -> tuple[list[ObjectPlan], dict[str, dict[str, Any]], list[str]]:
+    """Plan a list of objects: (object plans, manifest path -> object, diffs)."""
+    planner = _Planner(ctx, reg, validator, want_diff=want_diff)
+    for obj in sorted(objs, key=_object_key):
+        planner.add(obj)
+    planner.finish()
+    return planner.plans, planner.manifests, planner.diffs
 
 
 def _plan_level_findings(inv: Inventory, ctx: base.RuleContext, version: str) -> list[Finding]:
@@ -431,11 +532,17 @@ def _plan_level_findings(inv: Inventory, ctx: base.RuleContext, version: str) ->
 
 def _namespace_plans(ctx: base.RuleContext, names: list[str], objects: list[ObjectPlan], inv: Inventory) -> list[NamespacePlan]:
     labels = {n.name: n.labels for n in inv.namespaces}
+    by_ns: dict[str, list[ObjectPlan]] = {}  # one pass, not one scan of every object per namespace
+    for o in objects:
+        if o.source.namespace:
+            by_ns.setdefault(o.source.namespace, []).append(o)
+        elif o.source.kind == "Namespace":
+            by_ns.setdefault(o.source.name, []).append(o)
     out = []
     for ns in sorted(names):
         scoped = namespace_scope(ns, ctx)
         cat = scoped[0] if scoped else (ctx.namespace_categories.get(ns) or "workload")
-        mine = [o for o in objects if o.source.namespace == ns or (o.source.kind == "Namespace" and o.source.name == ns and not o.source.namespace)]
+        mine = by_ns.get(ns, [])
         decisions: dict[str, int] = {}
         for o in mine:
             decisions[o.decision.value] = decisions.get(o.decision.value, 0) + 1
@@ -450,18 +557,47 @@ def _namespace_plans(ctx: base.RuleContext, names: list[str], objects: list[Obje
     return out
 
 
-def _image_mappings(objs: list[dict[str, Any]], plans: list[ObjectPlan], ctx: base.RuleContext) -> list[ImageMapping]:
-    dropped = {p.source.key for p in plans if p.decision == Decision.Drop}
-    seen: dict[str, ImageMapping] = {}
-    for o in objs:
-        if ObjectRef.of(o).key in dropped:
-            continue
-        for _, image in image_refs(o):
-            if not image.strip() or image in seen:
-                continue
-            new, internal, reason = map_image(image, ctx)
-            seen[image] = ImageMapping(source=image, target=new, internal=internal, reason=reason or "unchanged")
-    return [seen[k] for k in sorted(seen)]
+@dataclass
+class _Scan:
+    """What a first streaming pass over the objects file learns, so the main pass can stream too."""
+
+    context_objects: list[dict[str, Any]] = field(default_factory=list)  # the kinds make_context reads
+    crds: list[dict[str, Any]] = field(default_factory=list)
+    namespaces: set[str] = field(default_factory=set)
+    network_policies: int = 0
+    count: int = 0
+    in_order: bool = True  # already sorted as plan_objects sorts (the inventory writes it so)
+
+
+def _scan(inv: Inventory, inv_path: Path) -> _Scan:
+    scan = _Scan()
+    wanted = context_kinds(inv)
+    last: tuple[str, str, str, str] | None = None
+    for o in iter_objects(inv, inv_path):
+        scan.count += 1
+        key = _object_key(o)
+        if last is not None and key < last:
+            scan.in_order = False
+        last = key
+        kind = o.get("kind")
+        ns = (o.get("metadata") or {}).get("namespace")
+        if ns:
+            scan.namespaces.add(ns)
+        if kind == "NetworkPolicy":
+            scan.network_policies += 1
+        if kind == "CustomResourceDefinition" and o.get("apiVersion") == "apiextensions.k8s.io/v1":
+            scan.crds.append(o)
+        elif kind in wanted:
+            scan.context_objects.append(_service_ports(o) if kind == "Service" and o.get("apiVersion") == "v1" else o)
+    return scan
+
+
+def _objects_in_order(inv: Inventory, inv_path: Path, scan: _Scan) -> Iterator[dict[str, Any]]:
+    """The objects in plan order: streamed when the file is already in that order, else sorted in memory."""
+    if scan.in_order:
+        yield from iter_objects(inv, inv_path)
+    else:
+        yield from sorted(iter_objects(inv, inv_path), key=_object_key)
 
 
 def build_plan(
@@ -484,7 +620,7 @@ def build_plan(
     out_dir is None) and returns the Plan. See migrate.plan for the full contract."""
     inv_path = Path(inventory_path)
     inv = read_artifact(inv_path, Inventory)
-    objs = list(iter_objects(inv, inv_path))
+    scan = _scan(inv, inv_path)
     profile, profile_source = load_target_profile(target, profile_file)
     if target_context:
         from migrate.plan.profile_live import live_profile
@@ -496,54 +632,69 @@ def build_plan(
     regmap = parse_map(registry_map, "--registry-map")
     deprecations = load_deprecations(deprecation_files)
     reg = _load_registry(rules_files)
-    ctx, facts = make_context(inv, objs, profile, minor, namespace_map=nsmap, registry_map=regmap, deprecations=deprecations)
-    crds = [o for o in objs if o.get("kind") == "CustomResourceDefinition" and o.get("apiVersion") == "apiextensions.k8s.io/v1"]
-    validator = Validator(version, crds)
-    object_plans, manifests, diffs = plan_objects(objs, ctx, reg, validator, want_diff=diff)
-    findings = _plan_level_findings(inv, ctx, version)
-    addons, values_files = facts["addons"], facts["values"]
-    if any(o.get("kind") == "NetworkPolicy" for o in objs) and not profile.network.network_policy:
-        findings.append(Finding(code="NETWORK_POLICY_NOT_ENFORCED", severity=Severity.Warning,
-                                message=f"NetworkPolicy objects migrate, but {profile.network.cni} does not enforce them by default",
-                                resolution="; ".join(profile.network.notes) or "enable a network policy engine on the target"))
-    for sm in facts["storage"]:
-        if sm.target_class is None and sm.pvc_count:
-            findings.append(Finding(code="STORAGE_CLASS_UNMAPPED", severity=Severity.Blocker,
-                                    message=f"storage class {sm.source_class} ({sm.pvc_count} claims): {sm.reason}",
-                                    resolution="add a class with these capabilities to the target profile (--profile)"))
-    namespaces = _namespace_plans(ctx, facts["namespaces"], object_plans, inv)
-    object_plans.sort(key=lambda p: (0 if p.decision == Decision.Manual else 1, p.source.key))
-    all_findings = findings + [f for p in object_plans for f in p.findings]
-    blockers = [f for f in all_findings if f.severity == Severity.Blocker]
-    decisions: dict[str, int] = {}
-    for p in object_plans:
-        decisions[p.decision.value] = decisions.get(p.decision.value, 0) + 1
-    plan = Plan(
-        source=SourceSummary(inventory=str(inventory_path), cluster=inv.cluster.name,
-                             distro=inv.detection.distro.id if inv.detection.distro else None, git_version=inv.cluster.git_version),
-        target=TargetSummary(profile=profile.id, name=profile.name, kubernetes_version=version, distro=profile.distro, profile_source=profile_source),
-        namespace_map=dict(sorted(nsmap.items())),
-        registry_map=dict(sorted(regmap.items())),
-        summary=PlanSummary(objects=len(object_plans), decisions=dict(sorted(decisions.items())), blockers=len(blockers),
-                            warnings=sum(1 for f in all_findings if f.severity == Severity.Warning), manifests=len(manifests)),
-        blockers=blockers,
-        findings=sorted(findings, key=lambda f: (_SEV_ORDER[f.severity], f.code, str(f.ref or ""))),
-        addons=addons,
-        storage=facts["storage"],
-        ingress=facts["ingress"],
-        images=_image_mappings(objs, object_plans, ctx),
-        namespaces=namespaces,
-        objects=object_plans,
-        manifest_order=sorted(manifests),
-    )
-    plan.header.mode = inv.header.mode
-    plan.header.source = inv.header.source or str(inventory_path)
-    if out_dir is not None:
-        out = Path(out_dir)
-        write_manifests(out, manifests)
-        for vid, vals in sorted(values_files.items()):
-            write_atomic(out / "addons" / f"{vid}.values.yaml", to_yaml(vals))
-        write_artifact(out / "plan.json", plan)
+    ctx, facts = make_context(inv, scan.context_objects, profile, minor, namespace_map=nsmap, registry_map=regmap, deprecations=deprecations,
+                              namespaces_seen=scan.namespaces, network_policies=scan.network_policies)
+    validator = Validator(version, scan.crds)
+    del scan.context_objects[:], scan.crds[:]  # what they were needed for is built; free them before the main pass
+    writer = ManifestWriter(out_dir) if out_dir is not None else None
+    try:
+        planner = _Planner(ctx, reg, validator, want_diff=diff, sink=writer.write if writer is not None else None)
+        for obj in _objects_in_order(inv, inv_path, scan):
+            planner.add(obj, parsed=True)
+        planner.finish()
+        object_plans = planner.plans
+        findings = _plan_level_findings(inv, ctx, version)
+        addons, values_files = facts["addons"], facts["values"]
+        if scan.network_policies and not profile.network.network_policy:
+            findings.append(Finding(code="NETWORK_POLICY_NOT_ENFORCED", severity=Severity.Warning,
+                                    message=f"NetworkPolicy objects migrate, but {profile.network.cni} does not enforce them by default",
+                                    resolution="; ".join(profile.network.notes) or "enable a network policy engine on the target"))
+        for sm in facts["storage"]:
+            if sm.target_class is None and sm.pvc_count:
+                findings.append(Finding(code="STORAGE_CLASS_UNMAPPED", severity=Severity.Blocker,
+                                        message=f"storage class {sm.source_class} ({sm.pvc_count} claims): {sm.reason}",
+                                        resolution="add a class with these capabilities to the target profile (--profile)"))
+        namespaces = _namespace_plans(ctx, facts["namespaces"], object_plans, inv)
+        object_plans.sort(key=lambda p: (0 if p.decision == Decision.Manual else 1, p.source.key))
+        blockers = [f for f in findings if f.severity == Severity.Blocker]
+        blockers += [f for p in object_plans for f in p.findings if f.severity == Severity.Blocker]
+        warnings = sum(1 for f in findings if f.severity == Severity.Warning)
+        warnings += sum(1 for p in object_plans for f in p.findings if f.severity == Severity.Warning)
+        decisions: dict[str, int] = {}
+        for p in object_plans:
+            decisions[p.decision.value] = decisions.get(p.decision.value, 0) + 1
+        manifest_order = sorted(planner.paths)
+        plan = Plan(
+            source=SourceSummary(inventory=str(inventory_path), cluster=inv.cluster.name,
+                                 distro=inv.detection.distro.id if inv.detection.distro else None, git_version=inv.cluster.git_version),
+            target=TargetSummary(profile=profile.id, name=profile.name, kubernetes_version=version, distro=profile.distro, profile_source=profile_source),
+            namespace_map=dict(sorted(nsmap.items())),
+            registry_map=dict(sorted(regmap.items())),
+            summary=PlanSummary(objects=len(object_plans), decisions=dict(sorted(decisions.items())), blockers=len(blockers),
+                                warnings=warnings, manifests=len(manifest_order)),
+            blockers=blockers,
+            findings=sorted(findings, key=lambda f: (_SEV_ORDER[f.severity], f.code, str(f.ref or ""))),
+            addons=addons,
+            storage=facts["storage"],
+            ingress=facts["ingress"],
+            images=planner.image_mappings(),
+            namespaces=namespaces,
+            objects=object_plans,
+            manifest_order=manifest_order,
+        )
+        plan.header.mode = inv.header.mode
+        plan.header.source = inv.header.source or str(inventory_path)
+        if writer is not None:
+            out = Path(out_dir)  # type: ignore[arg-type]
+            writer.commit()
+            writer = None
+            for vid, vals in sorted(values_files.items()):
+                write_atomic(out / "addons" / f"{vid}.values.yaml", to_yaml(vals))
+            write_artifact(out / "plan.json", plan)
+    finally:
+        if writer is not None:  # failed before the swap: the previous manifests/ stays as it was
+            writer.abort()
+    manifests, diffs = planner.manifests, planner.diffs
     if result is not None:
         result.append(PlanResult(plan=plan, manifests=manifests, diffs=diffs, values_files=values_files))
     return plan

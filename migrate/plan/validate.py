@@ -1,12 +1,18 @@
 """Validate manifests against the target version's schemas (kubernetes-validate, strict: unknown
 fields are errors). Custom resources are validated against their CRD's schema when the CRD is known,
-and otherwise skipped with an Info finding. An invalid manifest is a Blocker, never written."""
+and otherwise skipped with an Info finding. An invalid manifest is a Blocker, never written.
+
+Built-in kinds are first checked by a checker compiled once per (schema version, apiVersion, kind)
+from the same schema (the few keywords those schemas use, each with jsonschema's meaning); only an
+object it does not pass goes through jsonschema, which gives the error messages. At 100k objects
+this is most of the difference between seconds and minutes.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jsonschema
 from kubernetes_validate import utils as kv
@@ -41,6 +47,136 @@ def _validator(version: str, api_version: str, kind: str) -> jsonschema.Validato
         return None
     registry = Resource.from_contents(schema) @ (_definitions(version) @ Registry())
     return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+Check = Callable[[Any], bool]
+
+
+class _Unsupported(Exception):
+    """A schema keyword the compiled checker does not implement: that kind uses jsonschema alone."""
+
+
+_ANNOTATIONS = {"description", "format", "default", "$schema", "$id", "title", "example", "examples"}  # format: not asserted (no format_checker)
+_DEFS_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/([^/]+)$")
+_TYPES: dict[str, Check] = {
+    "null": lambda x: x is None,
+    "boolean": lambda x: isinstance(x, bool),
+    "string": lambda x: isinstance(x, str),
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    # jsonschema: bool is not a number; 1.0 is an integer
+    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
+    "number": lambda x: isinstance(x, (int, float)) and not isinstance(x, bool),
+}
+
+
+class _Compiler:
+    """Compiles a kubernetes-json-schema (draft 2020-12) into a predicate that is True exactly when
+    jsonschema finds no error. Definitions are compiled once and shared; recursion goes through a
+    late-bound lookup."""
+
+    def __init__(self, defs: Mapping[str, Any]):
+        self.defs = defs
+        self.compiled: dict[str, Check] = {}
+
+    def ref(self, ref: str) -> Check:
+        m = _DEFS_REF.match(ref)
+        if not m or m.group(1) not in self.defs:
+            raise _Unsupported(ref)
+        name = m.group(1)
+        if name not in self.compiled:
+            self.compiled[name] = lambda x: self.compiled[name](x)  # placeholder while compiling (recursion)
+            try:
+                self.compiled[name] = self.compile(self.defs[name])
+            except BaseException:
+                del self.compiled[name]
+                raise
+        return self.compiled[name]
+
+    def compile(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword
+        if schema is True or schema == {}:
+            return lambda x: True
+        if schema is False:
+            return lambda x: False
+        if not isinstance(schema, dict):
+            raise _Unsupported(repr(schema))
+        checks: list[Check] = []
+        for key, val in schema.items():
+            if key in _ANNOTATIONS or key.startswith("x-") or key in ("properties", "additionalProperties", "$defs"):
+                continue
+            if key == "type":
+                names = [val] if isinstance(val, str) else list(val)
+                if any(n not in _TYPES for n in names):
+                    raise _Unsupported(f"type {val}")
+                preds = [_TYPES[n] for n in names]
+                checks.append(preds[0] if len(preds) == 1 else (lambda x, preds=preds: any(p(x) for p in preds)))
+            elif key == "$ref":
+                checks.append(self.ref(val))
+            elif key == "required":
+                req = tuple(val)
+                checks.append(lambda x, req=req: not isinstance(x, dict) or all(r in x for r in req))
+            elif key == "enum":
+                checks.append(_enum(list(val)))
+            elif key == "items" and isinstance(val, (dict, bool)):
+                item = self.compile(val)
+                checks.append(lambda x, item=item: not isinstance(x, list) or all(item(i) for i in x))
+            elif key == "oneOf":
+                subs = [self.compile(s) for s in val]
+                checks.append(lambda x, subs=subs: sum(1 for c in subs if c(x)) == 1)
+            else:
+                raise _Unsupported(key)
+        if "properties" in schema or "additionalProperties" in schema:
+            checks.append(self._object(schema.get("properties") or {}, schema.get("additionalProperties", True)))
+        if not checks:
+            return lambda x: True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda x: all(c(x) for c in checks)
+
+    def _object(self, props: Mapping[str, Any], additional: Any) -> Check:
+        pchecks = {k: self.compile(v) for k, v in props.items()}
+        extra = _ANY if additional is True or additional == {} else self.compile(additional)
+
+        def check(x: Any) -> bool:
+            if not isinstance(x, dict):
+                return True
+            for k, v in x.items():
+                c = pchecks.get(k, extra)
+                if not c(v):
+                    return False
+            return True
+
+        return check
+
+
+def _ANY(x: Any) -> bool:
+    return True
+
+
+def _enum(values: list[Any]) -> Check:
+    if all(isinstance(v, str) for v in values):
+        allowed = frozenset(values)
+        # jsonschema compares a string only with strings
+        return lambda x: isinstance(x, str) and x in allowed
+    from jsonschema._utils import equal
+
+    return lambda x: any(equal(x, v) for v in values)
+
+
+@lru_cache(maxsize=None)
+def _compiler(version: str) -> _Compiler:
+    return _Compiler(_definitions(version).contents.get("$defs") or {})
+
+
+@lru_cache(maxsize=None)
+def _checker(version: str, api_version: str, kind: str) -> Check | None:
+    """The compiled checker for a built-in kind, or None (no schema, or a keyword it does not implement)."""
+    av = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    try:
+        schema = kv.schema_contents(f"kubernetes-json-schema/v{version}-local-strict/{kind.lower()}-{av}.json", version)
+        return _compiler(version).compile(schema)
+    except (FileNotFoundError, _Unsupported, RecursionError):
+        return None
 
 
 def _crd_schemas(crd: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -80,6 +216,9 @@ class Validator:
         av, kind = obj.get("apiVersion", ""), obj.get("kind", "")
         group = av.rpartition("/")[0]
         if BUILTIN_GROUP.search(group) and (group, kind) not in self._crd_kinds:
+            fast = _checker(self.schema_version, av, kind)
+            if fast is not None and fast(obj):
+                return []
             v = _validator(self.schema_version, av, kind)
             if v is None:
                 return [Finding(code="API_NOT_SERVED", severity=Severity.Blocker, ref=ref, path="/apiVersion",

@@ -245,13 +245,13 @@ def _check_identity(ctx: StepContext, store: StateStore, echo) -> None:
         if plan is not None:
             puid = plan.source.cluster_uid
             where = str(ctx.plan_path())
+            if puid and tgt and puid == tgt:
+                raise InputError(f"was made from cluster {plan.source.cluster or '?'!r}, which is the TARGET context "
+                                 f"{opts.target_context!r}: source and target are swapped", path=where, field="source.cluster_uid")
             if puid and src and puid != src:
                 raise InputError(f"was made from cluster {plan.source.cluster or '?'!r} (kube-system uid {puid}), but "
                                  f"--source-context {opts.source_context!r} is cluster {src}: use a plan of this source "
                                  "(or the source context it was made from)", path=where, field="source.cluster_uid")
-            if puid and tgt and puid == tgt:
-                raise InputError(f"was made from cluster {plan.source.cluster or '?'!r}, which is the TARGET context "
-                                 f"{opts.target_context!r}: source and target are swapped", path=where, field="source.cluster_uid")
             if not puid and opts.plan:
                 echo(f"warning: {where} records no source cluster uid (made by an older distroshift): "
                      "cannot check it was made from this source")

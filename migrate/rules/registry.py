@@ -21,6 +21,7 @@ _BUILTIN: list[Rule] = []
 class Registry:
     def __init__(self, rules: Iterable[Rule] = ()):
         self._rules: dict[str, Rule] = {}
+        self._by_kind: dict[str, tuple[Rule, ...]] = {}
         for r in rules:
             self.add(r)
 
@@ -30,10 +31,20 @@ class Registry:
         if r.id in self._rules:
             raise ValueError(f"rule {r.id} is already registered (from {self._rules[r.id].source})")
         self._rules[r.id] = r
+        self._by_kind.clear()
 
     def rules(self) -> list[Rule]:
         """In run order: priority (high first), then id, so the same input gives the same plan."""
         return sorted(self._rules.values(), key=lambda r: (-r.priority, r.id))
+
+    def rules_for(self, kind: str) -> tuple[Rule, ...]:
+        """The rules whose applies_to admits this kind, in run order (an index: the engine asks once
+        per object, so a scan of every rule would be paid 100k times). Groups and namespaces are
+        still checked per object with applies_to.matches."""
+        hit = self._by_kind.get(kind)
+        if hit is None:
+            hit = self._by_kind[kind] = tuple(r for r in self.rules() if not r.applies_to.kinds or kind in r.applies_to.kinds)
+        return hit
 
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)

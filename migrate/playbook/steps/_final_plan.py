@@ -40,6 +40,22 @@ def drift(first: list, final: list) -> dict[str, list[str]]:
     }
 
 
+def changed_paths(first: list, final: list, keys: list[str]) -> list[tuple[str, list[str]]]:
+    """Which fields changed, per object (paths and operations only: values may be sensitive)."""
+    import jsonpatch
+
+    a = {_key(m.obj): json.loads(_comparable(m.obj)) for m in first}
+    b = {_key(m.obj): json.loads(_comparable(m.obj)) for m in final}
+    out = []
+    for k in keys:
+        if k in a and k in b:
+            ops = jsonpatch.make_patch(a[k], b[k]).patch
+            sign = {"add": "+", "remove": "-", "replace": "~"}
+            paths = [f"{sign.get(o['op'], o['op'])}{o['path']}" for o in ops]
+            out.append((k, paths[:8] + ([f"(+{len(paths) - 8} more)"] if len(paths) > 8 else [])))
+    return out
+
+
 def summary(d: dict[str, list[str]]) -> str:
     parts = []
     for what in ("changed", "added", "removed"):
@@ -95,6 +111,7 @@ def build_final_plan(ctx, st) -> None:
     st.data["drift"] = {k: v[:200] for k, v in d.items()}
     st.actions.append(f"planned the quiesced source again: {len(ctx.final_manifests)} manifests in {out}")
     st.actions.append(f"drift since the first plan: {summary(d)}")
+    st.actions += [f"  {k}: {', '.join(paths)}" for k, paths in changed_paths(ctx.manifests, ctx.final_manifests, d["changed"][:20])]
     if d["removed"]:
         st.actions.append("objects no longer on the source are left on the target as they are (nothing is deleted)")
     st.actions.append("Secret values are read live from the source at apply time (the plans hold keys only)")

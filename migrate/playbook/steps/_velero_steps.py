@@ -36,7 +36,8 @@ def restore(ctx, step, st, params, backup_name: str, *, standby: bool = False) -
     name = resource_name(ctx.state.run_id, step.id, "restore")
     _src, tgt = clusters(ctx)
     v = velero(ctx)
-    cms = configmaps_from_plan(ctx.plan, namespace=ctx.options.velero_namespace,
+    # the final restore carries the transformations of the plan of the source as of the final backup
+    cms = configmaps_from_plan(ctx.plan if standby else ctx.final_plan, namespace=ctx.options.velero_namespace,
                                standby_namespaces=ctx.source_namespaces() if standby else None) if ctx.has_plan() else []
     if standby and not cms:
         cms = configmaps_from_plan(None, namespace=ctx.options.velero_namespace, standby_namespaces=ctx.source_namespaces())

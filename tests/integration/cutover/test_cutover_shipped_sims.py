@@ -110,27 +110,61 @@ def assert_migrated(src, tgt, state_path: Path) -> dict:
     return state
 
 
-def test_dkp_to_rke2_without_plan_stops_until_addon_crds_then_completes(tmp_path):
+def test_dkp_to_rke2_waits_for_addons_then_carries_source_changes_made_after_planning(tmp_path):
+    import base64
+
     with pair(tmp_path, "dkp", "rke2") as (src, tgt, kc):
         state = tmp_path / "state.json"
         before = namespaces(tgt)
-        code, out, err = cli(*run_args(kc, src, tgt, state, PLAYBOOKS / "dkp-to-rke2.yaml"))
-        # the plan has no blockers, but the target lacks the add-ons' CRDs: stop before touching it
-        assert code == 1, out + err
-        assert "not ready for the plan" in err and "cert-manager.io/v1 Certificate" in err
+        args = run_args(kc, src, tgt, state, PLAYBOOKS / "dkp-to-rke2.yaml")
+        args.remove("--yes")
+        code, out, err = cli(*args)
+        # preflight does not ask for the add-on CRDs the plan installs later; install-addons is a
+        # gate (exit 4: waiting, not failed) printing each helm command once
+        assert code == 4, out[-3000:] + err
+        assert "install-addons" in err and "--resume --yes" in err
+        helm_lines = [l.strip() for l in out.splitlines() if l.strip().startswith("helm upgrade --install")]
+        assert helm_lines and len(helm_lines) == len(set(helm_lines))
+        assert any(" cert-manager " in l for l in helm_lines)
         assert namespaces(tgt) == before
         st = json.loads(state.read_text())
-        assert {s["id"]: s["status"] for s in st["steps"]}["plan"] == "Failed"
-        assert st["plan_dir"]  # blocker-free: kept for --resume
+        assert {s["id"]: s["status"] for s in st["steps"]}["preflight"] == "Completed"
         inventory_mtime = Path(st["inventory_path"]).stat().st_mtime_ns
 
-        copy_missing_crds(src, tgt, kc, tmp_path / "state-artifacts" / "readiness.json")
-        code, out, err = cli("run", str(PLAYBOOKS / "dkp-to-rke2.yaml"), "--kubeconfig", str(kc), "--state", str(state),
-                             "--resume", "--yes")
-        assert code == 0, out[-3000:] + err
-        assert "reusing the plan this run built earlier" in out
+        # "installed" without installing: addons-ready finds the CRDs missing and stops before pre-stage
+        resume = ["run", str(PLAYBOOKS / "dkp-to-rke2.yaml"), "--kubeconfig", str(kc), "--state", str(state), "--resume"]
+        code, out, err = cli(*resume, "--yes")
+        assert code == 1, out[-3000:] + err
+        assert "lacks" in err and "Certificate (cert-manager.io/v1)" in err
+        assert {s["id"]: s["status"] for s in json.loads(state.read_text())["steps"]}["addons-ready"] == "Failed"
+        assert namespaces(tgt) == before
+
+        copy_missing_crds(src, tgt, kc, tmp_path / "state-artifacts" / "addons-ready.json")
+        code, out, err = cli(*resume, "--engine", "native")
+        assert code == 4 and "approve-cutover" in err, out[-3000:] + err
+        assert "plan: Completed earlier" in out
         assert Path(st["inventory_path"]).stat().st_mtime_ns == inventory_mtime  # not collected twice
-        assert_migrated(src, tgt, state)
+        assert scale(tgt, "Deployment", "shop", "storefront") == 0  # warm standby while the source serves
+        assert scale(tgt, "CronJob", "shop", "nightly-report") is True
+
+        # the source changes after planning (QA's case): a new ConfigMap key, a new Redis password
+        cm_rt, sec_rt = src.store.rt_for("v1", "ConfigMap"), src.store.rt_for("v1", "Secret")
+        cm = src.store.get(cm_rt, "shop", "storefront-config")
+        src.store.put({**cm, "data": {**cm["data"], "FEATURE_FLAGS": "checkout-v2"}})
+        sec = src.store.get(sec_rt, "shop", "redis")
+        new_pw = base64.b64encode(b"rotated-after-planning").decode()
+        src.store.put({**sec, "data": {**sec["data"], "redis-password": new_pw}})
+
+        code, out, err = cli(*resume, "--yes")
+        assert code == 0, out[-3000:] + err
+        st = assert_migrated(src, tgt, state)
+        assert tgt.store.get(tgt.store.rt_for("v1", "ConfigMap"), "shop", "storefront-config")["data"]["FEATURE_FLAGS"] == "checkout-v2"
+        assert tgt.store.get(tgt.store.rt_for("v1", "Secret"), "shop", "redis")["data"]["redis-password"] == new_pw
+        steps = {s["id"]: s for s in st["steps"]}
+        assert "ConfigMap shop/storefront-config" in steps["final-backup"]["data"]["drift"]["changed"]
+        assert "ConfigMap shop/storefront-config" in steps["restore"]["message"]
+        assert "the source as of the final backup" in steps["verify"]["message"]
+        assert "rotated-after-planning" not in out + err + state.read_text()
 
 
 def test_tkg_to_eks_without_plan(tmp_path):
@@ -188,8 +222,8 @@ def test_openshift_to_kubeadm_blocked_by_internal_registry_then_runs_with_a_mirr
         state2 = tmp_path / "mirrored" / "state.json"
         state2.parent.mkdir()
         code, out, err = cli(*run_args(kc, src, tgt, state2, mirrored))
-        if code == 1 and (state2.parent / "state-artifacts" / "readiness.json").exists():
-            copy_missing_crds(src, tgt, kc, state2.parent / "state-artifacts" / "readiness.json")  # ServiceMonitor
+        if code == 1 and (state2.parent / "state-artifacts" / "addons-ready.json").exists():
+            copy_missing_crds(src, tgt, kc, state2.parent / "state-artifacts" / "addons-ready.json")  # ServiceMonitor
             code, out, err = cli("run", str(mirrored), "--kubeconfig", str(kc), "--state", str(state2), "--resume", "--yes")
         assert code == 0, out[-3000:] + err
         assert_migrated(src, tgt, state2)

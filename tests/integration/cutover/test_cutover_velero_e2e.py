@@ -41,6 +41,12 @@ def test_velero_playbook_end_to_end(velero_env, playbook):
     assert [c[c.index("--from-backup") + 1] for c in restores] == [c[3] for c in creates]
     assert all(c[c.index("--existing-resource-policy") + 1] == "update" for c in restores)
     assert all(c[c.index("--kubecontext") + 1] == "tgt" for c in restores)
+    # pre-stage restores in warm standby (resource modifiers: 0 replicas, CronJobs suspended); the
+    # final restore (of a backup taken after quiesce) does not need them
+    assert restores[0][restores[0].index("--resource-modifier-configmap") + 1] == "distroshift-resource-modifiers-standby"
+    steps = {s["id"]: s for s in st["steps"]}
+    assert "warm standby" in steps["verify-pre-stage"]["message"]
+    assert "the source as of the final backup" in steps["verify"]["message"]  # not the first plan
     # target got the objects (restored by velero, stamped with its labels) at the original scale
     web = env.get(env.tgt, "apps/v1", "Deployment", "shop", "web")
     assert web["metadata"]["labels"]["velero.io/backup-name"].startswith(f"ds-{run}-")
