@@ -27,7 +27,7 @@ from migrate.data import (
 from migrate.errors import InputError
 from migrate.models.common import Finding, ObjectRef, Severity
 from migrate.models.inventory import Inventory, PVCInfo, StorageClassInfo, IngressInfo, iter_objects
-from migrate.models.io import read_artifact, write_artifact, write_atomic
+from migrate.models.io import read_artifact, write_atomic
 from migrate.models.plan import (
     Change,
     Decision,
@@ -45,6 +45,7 @@ from migrate.models.plan import (
 from migrate.models.profiles import TargetProfile
 from migrate.plan.diff import object_diff
 from migrate.plan.manifests import ManifestWriter, manifest_path, to_yaml
+from migrate.plan.planfile import write_plan
 from migrate.plan.validate import Validator
 from migrate.rules import base
 from migrate.rules.addons import addon_group_index, dedupe_installs, plan_addons
@@ -287,7 +288,8 @@ class _Outcome:
     non_strip: bool = False
 
 
-def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref: ObjectRef) -> _Outcome:
+def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref: ObjectRef,
+               changes: dict[tuple[Any, ...], Change] | None = None) -> _Outcome:
     res = _Outcome()
     # Every rule reads the same original: rules are pure (base.py), and the engine patches a clone of
     # it (_apply), so no per-object or per-rule deep copy is needed here.
@@ -324,11 +326,37 @@ def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref
                         kept.append(op)
                 accepted.extend((op["path"], o.rule_id) for op in kept if op["op"] != "test")
                 if kept:
-                    res.changes.append(Change(rule_id=o.rule_id, reason=o.reason, ops=[PatchOp.model_validate(op) for op in kept]))
+                    res.changes.append(_change(o.rule_id, o.reason, kept, changes))
                     res.ops.extend(kept)
                     if not o.rule_id.startswith("distroshift.io/strip/"):
                         res.non_strip = True
     return res
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _change(rule_id: str, reason: str, ops: list[dict[str, Any]], cache: dict[tuple[Any, ...], Change] | None) -> Change:
+    """The Change for these ops. Most objects get the very same ones (the strip rules' removals), so
+    within one plan a Change whose op values are plain scalars is built once and shared by every object
+    plan that has it (plans are not changed once built): at 100k objects that saves most of the memory."""
+    if cache is None:
+        return Change(rule_id=rule_id, reason=reason, ops=[PatchOp.model_validate(op) for op in ops])
+    key: tuple[Any, ...] | None = (rule_id, reason)
+    for op in ops:
+        v = op.get("value")
+        if not isinstance(v, _SCALARS) or len(op) > 4 or not set(op) <= {"op", "path", "value", "from"}:
+            key = None
+            break
+        key += (op.get("op"), op.get("path"), op.get("from"), type(v), v, "value" in op)  # type: ignore[operator]
+    if key is None:
+        return Change(rule_id=rule_id, reason=reason, ops=[PatchOp.model_validate(op) for op in ops])
+    hit = cache.get(key)
+    if hit is None:
+        if len(cache) > 50_000:  # a bound, should scalar values vary per object
+            cache.clear()
+        hit = cache[key] = Change(rule_id=rule_id, reason=reason, ops=[PatchOp.model_validate(op) for op in ops])
+    return hit
 
 
 def _clone(o: Any) -> Any:
@@ -375,6 +403,7 @@ class _Planner:
         self.owners: dict[str, ObjectRef] = {}
         self.diffs: list[str] = []
         self.images: dict[str, ImageMapping] = {}
+        self._changes: dict[tuple[Any, ...], Change] = {}  # shared Changes (see _change)
         # Image references of the current identity (group/kind/namespace/name): an identity listed
         # twice (two API versions) comes in a row, and its images count unless one copy is dropped.
         self._key: str | None = None
@@ -412,7 +441,7 @@ class _Planner:
         ctx, reg = self.ctx, self.reg
         # With --diff the original is shown as it was: rules then read a copy of it.
         seen = _clone(obj) if self.want_diff else obj
-        res = _run_rules(seen, ctx, reg, ref)
+        res = _run_rules(seen, ctx, reg, ref, self._changes)
         op = ObjectPlan(source=ref, decision=Decision.Keep, findings=res.findings, ignored=res.ignored)
         if res.drop is not None:
             op.decision, op.reason = Decision.Drop, res.drop.reason
@@ -427,7 +456,7 @@ class _Planner:
             op.decision, op.reason = Decision.Replace, res.replace.reason
             for new in res.replace.objects:
                 nref = ObjectRef.of(new)
-                sub = _run_rules(new, ctx, reg, ref)
+                sub = _run_rules(new, ctx, reg, ref, self._changes)
                 op.findings += sub.findings
                 op.ignored += sub.ignored
                 op.changes += [Change(rule_id=c.rule_id, reason=f"{nref.kind}/{nref.name}: {c.reason}", ops=c.ops) for c in sub.changes
@@ -469,7 +498,8 @@ class _Planner:
                     self.paths.append(p)
                     self.owners[p] = ref
                 op.manifest = paths[0] if paths else None
-                op.target = ObjectRef.of(outputs[0]) if outputs else None
+                target = ObjectRef.of(outputs[0]) if outputs else None
+                op.target = ref if target == ref else target  # one shared instance when unchanged (memory at scale)
                 op.replaced_by = [ObjectRef.of(o) for o in outputs] if op.decision == Decision.Replace else []
             if self.want_diff and op.decision in (Decision.Transform, Decision.Replace) and outputs:
                 for out in outputs:
@@ -557,6 +587,10 @@ def _namespace_plans(ctx: base.RuleContext, names: list[str], objects: list[Obje
     return out
 
 
+_SUMMARIES = ("workloads", "services", "ingresses", "network_policies", "persistent_volumes", "pvcs", "crds", "secrets",
+              "helm_releases", "packages", "api_usage", "nodes", "resource_types", "warnings")
+
+
 @dataclass
 class _Scan:
     """What a first streaming pass over the objects file learns, so the main pass can stream too."""
@@ -635,7 +669,11 @@ def build_plan(
     ctx, facts = make_context(inv, scan.context_objects, profile, minor, namespace_map=nsmap, registry_map=regmap, deprecations=deprecations,
                               namespaces_seen=scan.namespaces, network_policies=scan.network_policies)
     validator = Validator(version, scan.crds)
-    del scan.context_objects[:], scan.crds[:]  # what they were needed for is built; free them before the main pass
+    findings = _plan_level_findings(inv, ctx, version)
+    # What the rest needs of the inventory is its namespaces, cluster, detection and header; its
+    # per-object summaries (workloads, services, secrets...: ~2 KB an object) are freed before the main pass.
+    inv = inv.model_copy(update={f: [] for f in _SUMMARIES})
+    del scan.context_objects[:], scan.crds[:]
     writer = ManifestWriter(out_dir) if out_dir is not None else None
     try:
         planner = _Planner(ctx, reg, validator, want_diff=diff, sink=writer.write if writer is not None else None)
@@ -643,7 +681,6 @@ def build_plan(
             planner.add(obj, parsed=True)
         planner.finish()
         object_plans = planner.plans
-        findings = _plan_level_findings(inv, ctx, version)
         addons, values_files = facts["addons"], facts["values"]
         if scan.network_policies and not profile.network.network_policy:
             findings.append(Finding(code="NETWORK_POLICY_NOT_ENFORCED", severity=Severity.Warning,
@@ -690,7 +727,7 @@ def build_plan(
             writer = None
             for vid, vals in sorted(values_files.items()):
                 write_atomic(out / "addons" / f"{vid}.values.yaml", to_yaml(vals))
-            write_artifact(out / "plan.json", plan)
+            write_plan(out / "plan.json", plan)
     finally:
         if writer is not None:  # failed before the swap: the previous manifests/ stays as it was
             writer.abort()

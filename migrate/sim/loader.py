@@ -8,6 +8,8 @@ managedFields) is kept; missing uid/resourceVersion/creationTimestamp are filled
 """
 from __future__ import annotations
 
+import copy
+
 import re
 import uuid
 from pathlib import Path
@@ -80,6 +82,10 @@ def load_snapshot(store: "Store", path: str | Path) -> int:
     return load_objects(store, objs, sources=sources)
 
 
+_DEFAULTED_ON_LOAD = {("apps", "deployments"), ("apps", "statefulsets"), ("apps", "daemonsets"),
+                      ("apps", "replicasets"), ("batch", "jobs"), ("batch", "cronjobs"), ("", "secrets")}
+
+
 def load_objects(store: "Store", objs: list[dict], *, sources: dict[int, Path] | None = None) -> int:
     """Bulk-insert objects (no watch events, no validation). CRDs first; unknown kinds are errors."""
     from .metadata import _order_top, _sorted_deep, now_rfc3339
@@ -124,6 +130,12 @@ def load_objects(store: "Store", objs: list[dict], *, sources: dict[int, Path] |
                     ip = (o.get("spec") or {}).get("clusterIP")
                     if ip and ip != "None":
                         store.reserve_ip(ip)
+                if (rt.group, rt.resource) in _DEFAULTED_ON_LOAD:
+                    # what the real server stored was defaulted at creation; a snapshot may omit defaults
+                    from .workloads import apply_defaults
+
+                    o = copy.deepcopy(o)
+                    apply_defaults(store, rt, o, None)
                 o = _sorted_deep(o) if rt.is_crd else _order_top(o)
                 by_rt.setdefault(rt, []).append(o)
                 count += 1

@@ -6,6 +6,7 @@ Defaults and validation messages are the ones recorded from kube-apiserver v1.36
 """
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
@@ -99,9 +100,15 @@ def apply_defaults(store: "Store", rt: ResourceType, obj: dict, old: dict | None
             obj["spec"] = old.get("spec", sp) if "spec" not in obj or obj.get("spec") == {} else obj["spec"]
             obj["status"] = copy.deepcopy(old.get("status") or {"phase": "Active"})
         return
+    if kind == ("", "secrets"):
+        obj.setdefault("type", "Opaque")
+        # stringData is write-only: the API server folds it into data (base64) and never returns it
+        sd = obj.pop("stringData", None)
+        if isinstance(sd, dict) and sd:
+            data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+            data.update({k: base64.b64encode(str(v).encode()).decode() for k, v in sd.items()})
+            obj["data"] = data
     if spec is None:
-        if kind == ("", "secrets"):
-            obj.setdefault("type", "Opaque")
         return
     if kind == ("apps", "deployments"):
         spec.setdefault("replicas", 1)

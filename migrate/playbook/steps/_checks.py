@@ -3,9 +3,7 @@
 Readiness is split in two: the general checks (API/version, nodes, DNS, storage and ingress
 classes, webhooks, Pod Security) before anything is installed, and the CRD check (the add-ons'
 CustomResourceDefinitions the plan's manifests need) after install-addons, by addons-ready.
-conformance.checks.readiness has no public switch for that split yet: its check functions are
-called one by one here (see the report to the lead for the proposed `check_readiness(..., crds=)`
-and `check_crds(...)`).
+Both go through conformance.checks.check_readiness with its `skip`/`only` groups.
 """
 
 from __future__ import annotations
@@ -19,21 +17,15 @@ CRD_CHECK = "distroshift.io/readiness/crd/"
 
 
 def _general_checks(client, plan, manifests) -> list:
-    from conformance.checks import readiness as r
+    from conformance.checks import check_readiness
 
-    out = [r._api_version(client, plan), r._nodes(client)]
-    out += r._storage(client, plan, manifests)
-    out += r._ingress_classes(client, plan, manifests)
-    out += r._pod_security(client, plan)
-    out.append(r._dns(client))
-    out += r._webhooks(client)
-    return out
+    return check_readiness(client, plan, manifests, skip=("crds",))
 
 
 def _crd_checks(client, manifests) -> list:
-    from conformance.checks import readiness as r
+    from conformance.checks import check_readiness
 
-    return r._crds(client, manifests)
+    return check_readiness(client, None, manifests, only=("crds",))
 
 
 def _result(ctx, checks):
