@@ -52,7 +52,9 @@ def detect_distro(f: Facts, rules: list[dict[str, Any]]) -> tuple[DistroMatch | 
                 ev = [Evidence(kind="fallback", detail=rule.get("fallback_reason", "no distribution-specific marker found"))] + ev
                 kept.append(
                     DistroMatch(id=rule["id"], name=rule.get("name", rule["id"]), version=first_value(rule.get("version_from") or [], f),
-                                role=_role(rule, f), confidence=round(min(0.5, max(base, conf * 0.5)), 3), evidence=ev)
+                                # positive evidence (kubeadm's own annotations and static pods) earns confidence;
+                                # capped, since "kubeadm" also means "a kubeadm-built distro we don't know"
+                                role=_role(rule, f), confidence=round(max(base, min(conf, 0.85)), 3), evidence=ev)
                 )
                 break
     return (kept[0] if kept else None), kept

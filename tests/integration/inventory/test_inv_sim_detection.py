@@ -37,6 +37,11 @@ PLANTED = {
         "managed_by": {"canal": "helmchart:kube-system/rke2-canal", "ingress-nginx": "helmchart:kube-system/rke2-ingress-nginx"},
         "absent": {"cluster-autoscaler", "calico", "flannel"},  # canal's images and CoreDNS's autoscaler must not fool us
     },
+    "kubeadm": {
+        "infra": None, "role": None,
+        "addons": {"calico", "local-path", "ingress-nginx", "coredns"},
+        "managed_by": {},
+    },
     "eks": {
         "infra": "aws", "role": None,
         "addons": {"aws-vpc-cni", "aws-ebs-csi", "coredns", "aws-load-balancer-controller"},
