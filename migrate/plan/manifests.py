@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from migrate.models.common import group_of
 
@@ -61,17 +62,65 @@ class _PyDumper(yaml.SafeDumper):
 # a document-end marker) is emitted again by the pure-Python emitter: the bytes never depend on
 # whether libyaml is installed.
 _FAST = hasattr(yaml, "CSafeDumper")
-_Dumper = type("_Dumper", (yaml.CSafeDumper if _FAST else yaml.SafeDumper,), {})
 _WIDTH = 4096
 _NEAR_WIDTH = _WIDTH // 2  # either emitter folds only once a line has passed `width` columns
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 
 
 def _str(dumper: yaml.SafeDumper, s: str) -> Any:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|" if "\n" in s else None)
+    return dumper.represent_scalar(_STR, s, style="|" if "\n" in s else None)
 
 
-_Dumper.add_representer(str, _str)
-_PyDumper.add_representer(str, _str)
+class _Dumper(yaml.CSafeDumper if _FAST else yaml.SafeDumper):  # type: ignore[misc,name-defined]
+    """SafeDumper with the node tree built by one tight function for plain JSON data (what
+    SafeRepresenter builds, aliases of a repeated dict or list included; anything else goes through
+    SafeRepresenter) and implicit-tag resolution memoised: that Python side is most of a dump."""
+
+    def represent(self, data: Any) -> None:
+        self.serialize(self._node(data))
+        self.represented_objects = {}
+        self.object_keeper = []
+        self.alias_key = None
+
+    def _node(self, data: Any) -> Any:
+        t = type(data)
+        if t is str:
+            return ScalarNode(_STR, data, style="|" if "\n" in data else None)
+        if t is dict or t is list:
+            node = self.represented_objects.get(id(data))
+            if node is not None:
+                return node
+            self.object_keeper.append(data)
+            value: list[Any] = []
+            if t is dict:
+                node = MappingNode(_MAP, value, flow_style=False)
+                self.represented_objects[id(data)] = node
+                items = list(data.items())
+                try:
+                    items.sort()
+                except TypeError:
+                    pass
+                for k, v in items:
+                    value.append((self._node(k), self._node(v)))
+            else:
+                node = SequenceNode(_SEQ, value, flow_style=False)
+                self.represented_objects[id(data)] = node
+                for item in data:
+                    value.append(self._node(item))
+            return node
+        return self.represent_data(data)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 200_000:
+                _RESOLVED[key] = tag
+        return tag
 
 
 def to_yaml(obj: Mapping[str, Any]) -> str:
