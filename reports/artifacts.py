@@ -102,7 +102,34 @@ def load_artifacts(paths: list[str | Path]) -> Artifacts:
             raise InputError(f"a second {kind} artifact was given (first: {arts.paths[slot]})", path=str(p))
         setattr(arts, slot, read_artifact(p, cls))
         arts.paths[slot] = str(given)
+    _check_same_clusters(arts)
     return arts
+
+
+def _check_same_clusters(arts: Artifacts) -> None:
+    """Refuse to mix artifacts of different clusters (kube-system uids) into one believable report."""
+    src: list[tuple[str, str]] = []  # (uid, slot) claims about the SOURCE cluster
+    tgt: list[tuple[str, str]] = []
+    if arts.inventory is not None and arts.inventory.cluster.uid:
+        src.append((arts.inventory.cluster.uid, "inventory"))
+    if arts.plan is not None and arts.plan.source.cluster_uid:
+        src.append((arts.plan.source.cluster_uid, "plan"))
+    if arts.state is not None:
+        if getattr(arts.state, "source_uid", None):
+            src.append((arts.state.source_uid, "state"))
+        if getattr(arts.state, "target_uid", None):
+            tgt.append((arts.state.target_uid, "state"))
+    for slot in ("readiness", "parity"):
+        uid = getattr(getattr(arts, slot), "target_uid", None) if getattr(arts, slot) is not None else None
+        if uid:
+            tgt.append((uid, slot))
+    for claims, role in ((src, "source"), (tgt, "target")):
+        for uid, slot in claims[1:]:
+            if uid != claims[0][0]:
+                first = claims[0][1]
+                raise InputError(f"is about another {role} cluster than {arts.paths[first]} "
+                                 f"(kube-system uid {uid[:8]}… vs {claims[0][0][:8]}…); render each migration's artifacts separately",
+                                 path=arts.paths[slot])
 
 
 def kinds_for(arts: Artifacts) -> list[str]:

@@ -41,7 +41,7 @@ def run_readiness(client, plan_path, *, only=None, skip=()) -> ReadinessResult:
     ensure_not_source(client, plan, "readiness")
     checks = check_readiness(client, plan, load_manifests(mdir), only=only, skip=skip)
     return ReadinessResult(header=_header("ReadinessResult", client), target=client.context or client.server,
-                           plan=str(plan_path), checks=checks)
+                           target_uid=cluster_uid(client), plan=str(plan_path), checks=checks)
 
 
 def run_parity(client, plan_path, inventory_path=None) -> ParityResult:
@@ -59,4 +59,5 @@ def run_parity(client, plan_path, inventory_path=None) -> ParityResult:
                          f"from {plan.source.cluster or plan.source.cluster_uid!r}", path=str(inventory_path))
     checks = check_parity(client, plan, load_manifests(mdir), inv)
     return ParityResult(header=_header("ParityResult", client), target=client.context or client.server,
-                        plan=str(plan_path), source_inventory=str(inventory_path or ""), checks=checks)
+                        target_uid=cluster_uid(client), plan=str(plan_path), source_inventory=str(inventory_path or ""),
+                        checks=checks)

@@ -15,6 +15,7 @@ __all__ = ["CheckReport", "ReadinessResult", "ParityResult"]
 class CheckReport(Model):
     header: ArtifactHeader
     target: str = ""  # context / server of the cluster checked
+    target_uid: str | None = None  # its kube-system namespace uid (cluster identity)
     plan: str = ""  # plan.json the checks were derived from
     checks: list[CheckResult] = Field(default_factory=list)
 

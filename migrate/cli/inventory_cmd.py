@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -37,7 +38,11 @@ def register(app: typer.Typer) -> None:
             raise InputError("must be between 1 and 64", field="--workers")
         if page_size < 1 or page_size > 10_000:
             raise InputError("must be between 1 and 10000", field="--page-size")
+        if out:
+            _check_out(out)
         fmt = output or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
+        # with --out and no -o, a pipe gets no 100k-object JSON it did not ask for
+        quiet = bool(out) and output is None and not sys.stdout.isatty()
         exclude = [x.strip() for x in (exclude_namespaces or "").split(",") if x.strip()]
         # the process ends right after: the collector would only re-walk everything it holds (see gc_paused)
         with gc_paused():
@@ -53,16 +58,22 @@ def register(app: typer.Typer) -> None:
                     inv, objects = _with_progress(lambda cb: collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, progress=cb, rules=ruleset, page_size=page_size))
                 else:
                     inv, objects = collect_inventory(client, namespaces=namespace, exclude=exclude, workers=workers, rules=ruleset, page_size=page_size)
-            if out:
-                write_inventory(inv, out, objects)
-            else:
-                Path(objects).unlink(missing_ok=True)
+            try:
+                if out:
+                    write_inventory(inv, out, objects)
+            finally:
+                Path(objects).unlink(missing_ok=True)  # moved beside --out, or not wanted: never left in /tmp
+            missing = sorted(set(namespace or []) - {n.name for n in inv.namespaces})
+            if missing:
+                sys.stderr.write(f"warning: namespace(s) not found: {', '.join(missing)}\n")
             for w in inv.warnings:
                 if w.code == "INVENTORY_INCOMPLETE":
                     sys.stderr.write(f"warning: {w.message}\n")
             if not inv.complete:
                 sys.stderr.write("warning: the inventory is PARTIAL: some resource types could not be read (see above)\n")
-            if fmt == OutputFormat.table:
+            if quiet:
+                sys.stderr.write(f"wrote {out}: {inv.object_count} objects\n")
+            elif fmt == OutputFormat.table:
                 from migrate.inventory.render import print_table
 
                 print_table(inv)
@@ -73,6 +84,19 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(inv.model_dump_json(indent=2) + "\n")
             else:
                 emit(inv, fmt)
+
+
+def _check_out(out: str) -> None:
+    """Refuse an unusable --out before listing anything (a 100k-object inventory takes a while)."""
+    p = Path(out)
+    if out.endswith(("/", "\\")) or p.is_dir():
+        raise InputError("is a directory; give a file name such as inventory.json", path=out, field="--out")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create its directory ({e.strerror})", path=out, field="--out") from None
+    if not os.access(p.parent, os.W_OK):
+        raise InputError("its directory is not writable", path=out, field="--out")
 
 
 def _with_progress(run):  # type: ignore[no-untyped-def]

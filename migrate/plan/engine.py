@@ -334,6 +334,7 @@ def _run_rules(obj: Mapping[str, Any], ctx: base.RuleContext, reg: Registry, ref
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_STRAY_TILDE = re.compile(r"~(?![01])")
 
 
 def _change(rule_id: str, reason: str, ops: list[dict[str, Any]], cache: dict[tuple[Any, ...], Change] | None) -> Change:
@@ -373,13 +374,47 @@ def _apply(obj: Mapping[str, Any], ops: list[dict[str, Any]], ref: ObjectRef, fi
     it shares no sub-objects and the fast clone is exact; objects built by rules get copy.deepcopy."""
     if not ops:
         return dict(obj)
-    try:
+    doc = _clone(obj) if parsed else copy.deepcopy(dict(obj))
+    if _patch_members(doc, ops):
+        return doc
+    try:  # jsonpatch on a fresh copy, for everything else and for its error messages
         doc = _clone(obj) if parsed else copy.deepcopy(dict(obj))
         return jsonpatch.apply_patch(doc, ops, in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError, IndexError, TypeError) as e:
         findings.append(Finding(code="PATCH_FAILED", severity=Severity.Error, ref=ref, message=f"planned patches could not be applied: {e}",
                                 resolution="fix the conflicting rule or the object by hand"))
         return None
+
+
+def _patch_members(doc: dict[str, Any], ops: list[dict[str, Any]]) -> bool:
+    """Apply ops in place when each adds, replaces or removes a member of an object that exists (what
+    the rules nearly always emit), as jsonpatch would (values copied in). False as soon as one needs
+    more (arrays, escapes, a missing member...): doc is then half-patched and must be thrown away."""
+    for op in ops:
+        kind, path = op.get("op"), op.get("path")
+        if kind not in ("add", "remove", "replace") or type(path) is not str or not path.startswith("/"):
+            return False
+        if kind != "remove" and "value" not in op:
+            return False
+        parts = path[1:].split("/")
+        if "~" in path:  # RFC 6901 escapes (annotation keys: kubectl.kubernetes.io~1last-applied-...)
+            if _STRAY_TILDE.search(path):
+                return False
+            parts = [p.replace("~1", "/").replace("~0", "~") for p in parts]
+        node: Any = doc
+        for part in parts[:-1]:
+            if type(node) is not dict or part not in node:
+                return False
+            node = node[part]
+        last = parts[-1]
+        if type(node) is not dict or (kind != "add" and last not in node):
+            return False
+        if kind == "remove":
+            del node[last]
+        else:
+            value = op["value"]
+            node[last] = value if isinstance(value, _SCALARS) else copy.deepcopy(value)
+    return True
 
 
 def _object_key(o: Mapping[str, Any]) -> tuple[str, str, str, str]:

@@ -108,8 +108,7 @@ class _Compiler:
                 names = [val] if isinstance(val, str) else list(val)
                 if any(n not in _TYPES for n in names):
                     raise _Unsupported(f"type {val}")
-                preds = [_TYPES[n] for n in names]
-                checks.append(preds[0] if len(preds) == 1 else (lambda x, preds=preds: any(p(x) for p in preds)))
+                checks.append(_type_check(names))
             elif key == "$ref":
                 checks.append(self.ref(val))
             elif key == "required":
@@ -128,9 +127,12 @@ class _Compiler:
         if "properties" in schema or "additionalProperties" in schema:
             checks.append(self._object(schema.get("properties") or {}, schema.get("additionalProperties", True)))
         if not checks:
-            return lambda x: True
+            return _ANY
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:
+            a, b = checks
+            return lambda x: a(x) and b(x)
         return lambda x: all(c(x) for c in checks)
 
     def _object(self, props: Mapping[str, Any], additional: Any) -> Check:
@@ -151,6 +153,20 @@ class _Compiler:
 
 def _ANY(x: Any) -> bool:
     return True
+
+
+_PLAIN = {"string": str, "object": dict, "array": list, "boolean": bool}
+
+
+def _type_check(names: list[str]) -> Check:
+    """One isinstance for the usual ["string", "null"]-style lists; numbers keep jsonschema's rules."""
+    if any(n in ("integer", "number") for n in names):
+        preds = [_TYPES[n] for n in names]
+        return preds[0] if len(preds) == 1 else (lambda x: any(p(x) for p in preds))
+    types = tuple(_PLAIN[n] for n in names if n in _PLAIN)
+    if "null" in names:
+        return lambda x: x is None or isinstance(x, types)
+    return lambda x: isinstance(x, types)
 
 
 def _enum(values: list[Any]) -> Check:

@@ -19,6 +19,10 @@ def test_real_target_hands_out_a_namespace_and_refuses_faults(kube_target):
 
 @pytest.mark.needs_kubelet
 def test_pods_run_on_a_real_cluster(kube_target):
+    from rc_app import Rest, kubelet_heartbeat
+
+    if not kubelet_heartbeat(Rest(kube_target.api_client())):
+        pytest.skip("needs_kubelet: no node's kubelet renews its kube-node-lease Lease (nodes without kubelets)")
     ns = kube_target.namespace("pod")
     core = client.CoreV1Api(kube_target.api_client())
     core.create_namespaced_pod(ns, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},

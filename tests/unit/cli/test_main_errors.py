@@ -31,3 +31,17 @@ def test_bad_command_lines_are_one_line_exit_2(argv, needle, capsys):
 
 def test_version_flag():
     assert run(["--version"]) == 0
+
+
+def test_inventory_out_is_checked_before_listing_and_leaves_no_temp_files(tmp_path, capsys):
+    import glob
+    import tempfile
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/distroshift-*.objects.jsonl"))
+    assert run(["inventory", "--from-dump", RKE2, "--out", str(tmp_path) + "/"]) == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert run(["inventory", "--from-dump", RKE2, "-n", "nope", "-n", "kube-system", "--out", str(tmp_path / "inv.json")]) == 0
+    err = capsys.readouterr().err
+    assert "namespace(s) not found: nope" in err and "wrote" in err
+    assert (tmp_path / "inv.objects.jsonl").is_file()
+    assert set(glob.glob(f"{tempfile.gettempdir()}/distroshift-*.objects.jsonl")) <= before
