@@ -737,7 +737,7 @@ def build_plan(
             decisions[p.decision.value] = decisions.get(p.decision.value, 0) + 1
         manifest_order = sorted(planner.paths)
         plan = Plan(
-            source=SourceSummary(inventory=str(inventory_path), cluster=inv.cluster.name,
+            source=SourceSummary(inventory=str(inventory_path), cluster=inv.cluster.name, cluster_uid=inv.cluster.uid,
                                  distro=inv.detection.distro.id if inv.detection.distro else None, git_version=inv.cluster.git_version),
             target=TargetSummary(profile=profile.id, name=profile.name, kubernetes_version=version, distro=profile.distro, profile_source=profile_source),
             namespace_map=dict(sorted(nsmap.items())),

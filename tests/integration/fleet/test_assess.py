@@ -19,6 +19,7 @@ def test_assess_writes_inventory_plan_and_report_without_secret_values(tmp_path,
     with serve("tkg") as sim:
         client = connect(str(sim.kubeconfig))
         secrets = client.get("/api/v1/secrets")["items"]
+        uid = client.get("/api/v1/namespaces/kube-system")["metadata"]["uid"]
         values = {v for s in secrets for v in (s.get("data") or {}).values() if len(v) >= 8}
         rc = run(["assess", "--kubeconfig", str(sim.kubeconfig), "--target", "eks", "--out", str(out)])
     printed = capsys.readouterr().out
@@ -27,6 +28,11 @@ def test_assess_writes_inventory_plan_and_report_without_secret_values(tmp_path,
     for name in ("inventory.json", "inventory.objects.jsonl", "plan/plan.json", "assessment.html", "assessment.md"):
         assert (out / name).is_file(), name
     assert "Migration assessment" in (out / "assessment.html").read_text()
+    # the plan names the cluster it was made from, so later stages can refuse another cluster
+    import json
+
+    assert json.loads((out / "inventory.json").read_text())["cluster"]["uid"] == uid
+    assert json.loads((out / "plan" / "plan.json").read_text())["source"]["cluster_uid"] == uid
     assert values, "the tkg cluster should carry Secrets with data"
     for f in out.rglob("*"):
         if f.is_file():
