@@ -27,6 +27,9 @@ def ensure_not_source(client, plan, what: str) -> None:
     from migrate.errors import InputError
 
     uid = cluster_uid(client)
+    moved = [n for n in plan.namespaces if n.migrate]
+    if moved and all(n.target != n.source for n in moved):
+        return  # a namespace move within one cluster: the source namespaces are not what is checked
     if plan.source.cluster_uid and uid and uid == plan.source.cluster_uid:
         raise InputError(f"context {client.context!r} is the plan's SOURCE cluster ({plan.source.cluster}); "
                          f"{what} checks the target", field="--context")
