@@ -3,6 +3,7 @@
 
     python bench/pipeline.py                                   # 100k objects in 2,000 namespaces
     python bench/pipeline.py --objects 20000 --namespaces 400  # a smaller run
+    python bench/pipeline.py --plan-output table               # plan without printing the whole plan
 
 Each stage runs as its own `distroshift` subprocess, as a consultant would run it on a customer's
 dump; the script prints wall time, objects/s and peak RSS per stage, and the report's size.
@@ -41,6 +42,8 @@ def main() -> None:
     ap.add_argument("--objects", type=int, default=100_000)
     ap.add_argument("--namespaces", type=int, default=2_000)
     ap.add_argument("--target", default="kubeadm")
+    ap.add_argument("--plan-output", default="json", choices=("json", "table"),
+                    help="plan's -o: json prints the whole plan to stdout (as CI does), table only a summary")
     args = ap.parse_args()
     from migrate.sim.generate import generate_scale_objects
 
@@ -55,15 +58,15 @@ def main() -> None:
         print(f"dump: {args.objects:,} objects in {args.namespaces:,} namespaces, {dump.stat().st_size / 2**20:.1f} MiB")
         stages = [
             ("inventory --from-dump", ["inventory", "--from-dump", str(dump), "--out", str(d / "inventory.json"), "-o", "json"]),
-            (f"plan --target {args.target}", ["plan", "--inventory", str(d / "inventory.json"), "--target", args.target,
-                                              "--out", str(d / "plan"), "-o", "json"]),
+            (f"plan --target {args.target} -o {args.plan_output}", ["plan", "--inventory", str(d / "inventory.json"), "--target", args.target,
+                                              "--out", str(d / "plan"), "-o", args.plan_output]),
             ("report (assessment)", ["report", str(d / "inventory.json"), str(d / "plan" / "plan.json"),
                                      "--kind", "assessment", "--out", str(d / "assessment.html")]),
         ]
-        print(f"{'stage':28} {'wall s':>8} {'objects/s':>10} {'peak RSS MB':>12}")
+        print(f"{'stage':36} {'wall s':>8} {'objects/s':>10} {'peak RSS MB':>12}")
         for label, argv in stages:
             wall, rss = _stage(argv)
-            print(f"{label:28} {wall:8.2f} {args.objects / wall:10,.0f} {rss:12.0f}")
+            print(f"{label:36} {wall:8.2f} {args.objects / wall:10,.0f} {rss:12.0f}")
         print(f"assessment.html: {(d / 'assessment.html').stat().st_size / 2**20:.2f} MiB; "
               f"manifests: {sum(1 for _ in (d / 'plan' / 'manifests').rglob('*.yaml')):,} files")
 

@@ -370,7 +370,7 @@ def _pipeline(pipe: _Pipeline, out: Path, kubeconfig: Path, sctx: str, tctx: str
         if not book.exists():
             book = Path(pb_init).parent / "playbooks" / "generic.yaml"
         code, err = pipe.cli(["run", str(book), "--kubeconfig", kc, "--source-context", sctx, "--target-context", tctx,
-                              "--plan", str(plan_dir), "--engine", "native", "--state", str(state), "--yes"])
+                              "--plan", str(plan_dir), "--engine", "native", "--state", str(state), "--approve-all"])
         o = _cli_outcome("run", code, err, [state], "", err)
         if state.exists():
             from migrate.models.io import read_artifact

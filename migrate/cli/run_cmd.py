@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
             "target). --dry-run changes nothing, goes through every step and prints every command, diff and scale "
             "change. Exit codes: 0 done; 1 a step failed (or, in a dry run, a real run would stop; the reasons are "
             "listed); 2 bad input (flags, playbook, plan or contexts of other clusters); 3 a tool failed; "
-            "4 waiting at a gate (approval, install-addons, switch-traffic): re-run with --resume --yes; 130 interrupted."
+            "4 waiting at a gate (approval, install-addons, switch-traffic): re-run with --resume --yes, which approves "
+            "that one gate only (the next gate stops again with 4); --approve-all passes every gate, for unattended "
+            "CI runs. A rolled-back run cannot be resumed: start a new one with a new --state. 130 interrupted."
         ),
     )
     def _cmd(
@@ -35,7 +37,8 @@ def register(app: typer.Typer) -> None:
         resume: Annotated[bool, typer.Option("--resume", help="Continue the run recorded in --state.")] = False,
         rollback: Annotated[bool, typer.Option("--rollback", help="Restore the source's replicas, CronJobs and DaemonSets as recorded.")] = False,
         remove_target: Annotated[bool, typer.Option("--remove-target", help="With --rollback: delete what this run created on the target (velero: the objects labelled with this run's restore names, except those there before the run).")] = False,
-        yes: Annotated[bool, typer.Option("--yes", "-y", help="Pass approval and switch-traffic gates.")] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="With --resume: approve the gate the run is waiting at (recorded in --state), only that one; a later gate stops again (exit 4).")] = False,
+        approve_all: Annotated[bool, typer.Option("--approve-all", help="Pass EVERY gate (install-addons, approval before the source is scaled down, switch-traffic) without stopping: for unattended CI runs only.")] = False,
         velero: Annotated[Optional[str], typer.Option("--velero", help="Path of the velero binary (default: PATH).")] = None,
         helm: Annotated[Optional[str], typer.Option("--helm", help="Path of the helm binary (default: PATH).")] = None,
         velero_namespace: Annotated[str, typer.Option("--velero-namespace", help="Namespace Velero runs in.")] = "velero",
@@ -65,7 +68,7 @@ def register(app: typer.Typer) -> None:
         opts = RunOptions(
             playbook=playbook, state=state, kubeconfig=kc, source_context=src_ctx, target_context=tgt_ctx,
             engine=engine, plan=plan, dry_run=dry_run, resume=resume, rollback=rollback,
-            remove_target=remove_target, yes=yes, velero=velero, helm=helm, velero_namespace=velero_namespace,
+            remove_target=remove_target, yes=yes, approve_all=approve_all, velero=velero, helm=helm, velero_namespace=velero_namespace,
             registry_map=regmap, namespace_map=nsmap,
         )
 

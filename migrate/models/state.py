@@ -142,6 +142,10 @@ class RunState(Model):
     # objects it updates as well as those it creates; --remove-target deletes only the latter.
     target_objects_before: list[str] | None = None
     rollback: RollbackState | None = None
+    # distros detected on the clusters (DistroMatch ids) and what the playbook declared when they differ
+    source_distro: str | None = None
+    target_distro: str | None = None
+    warnings: list[str] = []
     events: list[RunEvent] = []
 
     def step(self, step_id: str) -> StepState:

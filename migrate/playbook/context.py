@@ -40,7 +40,8 @@ class RunOptions:
     resume: bool = False
     rollback: bool = False
     remove_target: bool = False
-    yes: bool = False
+    yes: bool = False  # approves only the gate the run is waiting at (recorded in the state)
+    approve_all: bool = False  # passes every gate (unattended CI runs; must be asked for explicitly)
     velero: str | None = None  # velero binary (default: PATH)
     helm: str | None = None
     velero_namespace: str = "velero"
@@ -63,6 +64,7 @@ class StepContext:
     runner: Runner = field(default_factory=SubprocessRunner)
     namespaces: list[str] = field(default_factory=list)  # playbook's namespace filter
     playbook: Any = None  # migrate.playbook.schema.Playbook (source/target distro ids)
+    approved_gate: str | None = None  # the gate --yes approves: the one the run was waiting at
     _plan: Any = None
     _manifests: Any = None
     _final_plan: Any = None

@@ -88,6 +88,11 @@ def _open_state(opts: RunOptions, pb: Playbook, store: StateStore) -> tuple[RunS
                 raise InputError("no state file to roll back (nothing was run with it)", path=str(store.path))
             raise InputError("no state file to resume; run without --resume first", path=str(store.path))
         state = store.load(playbook_digest=pb.digest())
+        if opts.resume and (state.rollback is not None or state.status in (RunStatus.RollingBack, RunStatus.RolledBack)):
+            done = state.status == RunStatus.RolledBack or (state.rollback is not None and state.rollback.finished_at)
+            how = "was rolled back" if done else "is being rolled back (finish it with --rollback)"
+            raise InputError(f"run {state.run_id} {how} and cannot be resumed: start a new run with a new --state file",
+                             path=str(store.path))
         if opts.engine and opts.engine != state.engine:
             raise InputError(
                 f"this run uses the {state.engine} engine; --engine {opts.engine} cannot change it mid-run",
@@ -139,6 +144,7 @@ def run_playbook(
     store = StateStore(opts.state)
     if opts.rollback:
         return rollback_run(opts, clients=clients, echo=echo)
+    store.check_usable()
     state, engine = _open_state(opts, pb, store)
     if callable(clients):
         clients = clients()
@@ -148,6 +154,7 @@ def run_playbook(
     echo(f"playbook {pb.name} · engine {engine} · run {state.run_id} · {mode}")
     if opts.resume:
         state.events.append(RunEvent(message="resumed"))
+    _approval_scope(ctx, echo)
     state.status = RunStatus.Running
     ctx.save()
 
@@ -178,7 +185,9 @@ def run_playbook(
             ctx.save()
             raise
         except DistroshiftError as e:
-            if opts.dry_run:
+            # bad input (2) and could-not-run (3) stop a dry run at once, exactly as a real run;
+            # only what a real run would stop at (1) is collected and listed at the end
+            if opts.dry_run and e.exit_code not in (2, 3):
                 # a preview goes on: every step shows what it would do; the stops are listed at the end
                 st.status = StepStatus.Failed
                 st.message = str(e)
@@ -217,7 +226,48 @@ def run_playbook(
     state.status = RunStatus.Completed
     ctx.save()
     echo("run completed" + (" (dry run: nothing was changed)" if opts.dry_run else ""))
+    if not opts.dry_run:
+        _where_to_verify(ctx, echo)
     return state
+
+
+def _approval_scope(ctx: StepContext, echo) -> None:
+    """--yes approves the one gate the run is waiting at (recorded in the state), never a later one:
+    each gate guards a different irreversible-looking action (scaling the source down, switching
+    traffic). --approve-all is the explicit opt-in for unattended runs."""
+    opts, state = ctx.options, ctx.state
+    if opts.approve_all:
+        echo("--approve-all: every gate of this run passes without stopping")
+        return
+    if not opts.yes:
+        return
+    waiting = next((s for s in state.steps if s.status == StepStatus.WaitingApproval), None)
+    if opts.resume and waiting is not None:
+        ctx.approved_gate = waiting.id
+        state.events.append(RunEvent(step=waiting.id, message="approved (--yes)"))
+        echo(f"--yes approves the gate {waiting.id!r} this run is waiting at; a later gate stops again")
+    elif not opts.dry_run:
+        echo("--yes: this run is not waiting at a gate, so it approves nothing (each gate stops the run; "
+             "--resume --yes approves that one; --approve-all passes every gate)")
+
+
+def _where_to_verify(ctx: StepContext, echo) -> None:
+    """After a completed run: which plan a standalone `distroshift verify` should use, and where the
+    run's own parity results are."""
+    state = ctx.state
+    plan_dir = state.final_plan_dir or (str(ctx.plan_path().parent) if ctx.has_plan() else None)
+    if plan_dir:
+        inv = state.final_inventory_path or state.inventory_path
+        o = ctx.options
+        flags = (f" --source-inventory {inv}" if inv else "") + (f" --kubeconfig {o.kubeconfig}" if o.kubeconfig else "") \
+            + (f" --context {o.target_context}" if o.target_context else "")
+        what = ("the final plan: the source as of the final backup, workloads at their original scale"
+                if state.final_plan_dir else "the plan")
+        echo(f"to verify the target again: distroshift verify --plan {plan_dir}{flags}   ({what})")
+    results = [s.data["artifact"] for s in state.steps if s.type == "verify" and s.data.get("artifact")]
+    if results:
+        earlier = f" (earlier verify: {', '.join(results[:-1])})" if len(results) > 1 else ""
+        echo(f"this run's own parity results: {results[-1]}{earlier}")
 
 
 def _check_identity(ctx: StepContext, store: StateStore, echo) -> None:
@@ -229,9 +279,24 @@ def _check_identity(ctx: StepContext, store: StateStore, echo) -> None:
 
     opts, state = ctx.options, ctx.state
     src, tgt = cluster_uid(ctx.source), cluster_uid(ctx.target)
-    if src and tgt and src == tgt:
-        raise InputError(f"--source-context {opts.source_context} and --target-context {opts.target_context} are the same "
-                         f"cluster (kube-system uid {src}); a migration needs two clusters", field="--target-context")
+    same = bool(src and tgt and src == tgt)
+    if same:
+        # one cluster is fine only for a namespace move: every migrated namespace mapped to a new or empty one
+        from migrate.cutover.identity import same_cluster_move_error
+
+        plan = None
+        if ctx.has_plan():
+            try:
+                plan = ctx.plan
+            except DistroshiftError:
+                plan = None
+        why = ("a same-cluster namespace move needs a plan made with --namespace-map (pass --plan)" if plan is None else
+               same_cluster_move_error(ctx.target, [n.source for n in plan.namespaces if n.migrate],
+                                       {n.source: n.target for n in plan.namespaces if n.migrate},
+                                       check_targets=not opts.resume))
+        if why:
+            raise InputError(f"--source-context {opts.source_context} and --target-context {opts.target_context} are the same "
+                             f"cluster (kube-system uid {src}): {why}", field="--target-context")
     for label, had, now in (("source", state.source_uid, src), ("target", state.target_uid, tgt)):
         if had and now and had != now:
             ctxname = opts.source_context if label == "source" else opts.target_context
@@ -245,7 +310,7 @@ def _check_identity(ctx: StepContext, store: StateStore, echo) -> None:
         if plan is not None:
             puid = plan.source.cluster_uid
             where = str(ctx.plan_path())
-            if puid and tgt and puid == tgt:
+            if puid and tgt and puid == tgt and not same:
                 raise InputError(f"was made from cluster {plan.source.cluster or '?'!r}, which is the TARGET context "
                                  f"{opts.target_context!r}: source and target are swapped", path=where, field="source.cluster_uid")
             if puid and src and puid != src:
@@ -304,6 +369,7 @@ def rollback_run(
 
     pb = load_playbook(opts.playbook)
     store = StateStore(opts.state)
+    store.check_usable()
     state, _engine = _open_state(opts, pb, store)
     if callable(clients):
         clients = clients()

@@ -9,7 +9,7 @@ from migrate.execs import find_tool
 from migrate.models.state import StepState, StepStatus
 from migrate.playbook.context import StepContext, crash_point
 
-__all__ = ["velero", "clusters", "applier", "apply_manifests", "gate", "secret_sources", "record_target_workloads",
+__all__ = ["velero", "clusters", "applier", "apply_manifests", "gate", "approval", "secret_sources", "record_target_workloads",
            "originals_by_target"]
 
 
@@ -124,11 +124,25 @@ def record_target_workloads(ctx: StepContext, manifests: list, originals: dict |
     return n
 
 
+def approval(ctx: StepContext, st: StepState) -> str | None:
+    """How this gate is approved, or None: --approve-all passes every gate; --yes only the gate the
+    run was waiting at when it was resumed (a later gate stops again)."""
+    if getattr(ctx.options, "approve_all", False):
+        return "approved (--approve-all)"
+    if ctx.options.yes and getattr(ctx, "approved_gate", None) == st.id:
+        return "approved (--yes)"
+    return None
+
+
 def gate(ctx: StepContext, st: StepState, text: str) -> None:
-    """A manual gate: passes with --yes, else stops the run until re-run with --resume --yes."""
+    """A manual gate: stops the run (exit 4) until re-run with --resume --yes (see approval())."""
+    from migrate.playbook.distros import render
+
+    text = render(ctx, text)
     st.actions.append(text)
-    if ctx.options.yes:
-        st.message = "approved (--yes)"
+    how = approval(ctx, st)
+    if how:
+        st.message = how
         return
     if ctx.dry_run:
         st.message = "gate: a real run stops here until re-run with --resume --yes"

@@ -25,7 +25,8 @@ def _comparable(obj: dict) -> str:
 
     o = strip_scale(obj)  # quiesce changed the scale on purpose: not drift
     if o.get("kind") == "Secret":  # the plan holds keys only; values are read live at apply time
-        o = {**o, "data": sorted((o.get("data") or {}).keys())}
+        # keys as a mapping (values blanked), so a change reads "+/data/NEW_KEY", never a list index
+        o = {**o, "data": {k: "" for k in sorted(o.get("data") or {})}}
     return json.dumps(o, sort_keys=True)
 
 
@@ -50,10 +51,62 @@ def changed_paths(first: list, final: list, keys: list[str]) -> list[tuple[str, 
     for k in keys:
         if k in a and k in b:
             ops = jsonpatch.make_patch(a[k], b[k]).patch
-            sign = {"add": "+", "remove": "-", "replace": "~"}
-            paths = [f"{sign.get(o['op'], o['op'])}{o['path']}" for o in ops]
+            sign = {"add": "+", "remove": "-", "replace": "~", "copy": "+"}
+            paths = []
+            for o in ops:
+                if o["op"] == "move":  # jsonpatch pairs a removed and an added key of equal value
+                    paths += [f"-{_unescape(o['from'])}", f"+{_unescape(o['path'])}"]
+                else:
+                    paths.append(f"{sign.get(o['op'], o['op'])}{_unescape(o['path'])}")
             out.append((k, paths[:8] + ([f"(+{len(paths) - 8} more)"] if len(paths) > 8 else [])))
     return out
+
+
+def _unescape(pointer: str) -> str:
+    """A JSON pointer as people read it (RFC 6901 escapes ~1 = '/', ~0 = '~')."""
+    return pointer.replace("~1", "/").replace("~0", "~")
+
+
+def intended_scale(objects_path, inv, workloads) -> int:
+    """Give the quiesced source's workloads their ORIGINAL scale (recorded by quiesce) in the
+    collected objects file and the inventory's workload summaries, so the final inventory and the
+    final plan describe what the target should run, not the frozen source: a standalone
+    `distroshift verify` against them then checks the same thing as the run's own final verify."""
+    import hashlib
+
+    from migrate.cutover.standby import is_workload, running
+
+    recs = {(r.kind, r.namespace, r.name): r for r in workloads}
+    if not recs:
+        return 0
+    changed = 0
+    h = hashlib.sha256()
+    tmp = objects_path.with_name(f".{objects_path.name}.intended")
+    with objects_path.open("rb") as src, tmp.open("wb") as out:
+        for line in src:
+            if line.strip() and (b'"DaemonSet"' in line or b'"CronJob"' in line or b'"Deployment"' in line
+                                 or b'"StatefulSet"' in line or b'"ReplicaSet"' in line):
+                obj = json.loads(line)
+                md = obj.get("metadata") or {}
+                rec = recs.get((obj.get("kind"), md.get("namespace") or "", md.get("name")))
+                if rec is not None and is_workload(obj):
+                    line = json.dumps(running(obj, rec), separators=(",", ":"), sort_keys=True).encode() + b"\n"
+                    changed += 1
+            h.update(line)
+            out.write(line)
+    tmp.replace(objects_path)
+    inv.objects_sha256 = h.hexdigest()
+    for w in inv.workloads:
+        rec = recs.get((w.ref.kind, w.ref.namespace or "", w.ref.name))
+        if rec is None:
+            continue
+        if rec.kind == "CronJob":
+            w.suspended = bool(rec.suspend)
+        elif rec.kind == "DaemonSet":
+            w.node_selector = dict(rec.node_selector or {})
+        elif rec.replicas is not None:
+            w.replicas = rec.replicas
+    return changed
 
 
 def summary(d: dict[str, list[str]]) -> str:
@@ -84,6 +137,7 @@ def build_final_plan(ctx, st) -> None:
     inv, objects = collect_inventory(ctx.source, namespaces=nss)
     if not inv.cluster.uid:  # until the inventory stage fills it
         inv.cluster.uid = ctx.state.source_uid or cluster_uid(ctx.source)
+    restored = intended_scale(objects, inv, ctx.state.workloads)
     write_inventory(inv, inv_path, objects)
     if not inv.complete:
         bad = [f"{t.kind}.{t.group or 'core'}" for t in inv.resource_types if not t.complete]
@@ -109,7 +163,9 @@ def build_final_plan(ctx, st) -> None:
         d = {"changed": [], "added": [], "removed": []}
     st.data["final_plan"] = str(out / "plan.json")
     st.data["drift"] = {k: v[:200] for k, v in d.items()}
-    st.actions.append(f"planned the quiesced source again: {len(ctx.final_manifests)} manifests in {out}")
+    st.data["final_inventory"] = str(inv_path)
+    st.actions.append(f"planned the quiesced source again: {len(ctx.final_manifests)} manifests in {out} "
+                      f"({restored} workload(s) at their original scale from before quiesce: what the target should run)")
     st.actions.append(f"drift since the first plan: {summary(d)}")
     st.actions += [f"  {k}: {', '.join(paths)}" for k, paths in changed_paths(ctx.manifests, ctx.final_manifests, d["changed"][:20])]
     if d["removed"]:

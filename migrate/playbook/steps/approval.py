@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from migrate.playbook.distros import render
 from migrate.playbook.steps._common import gate
 
 
 def run(ctx, step, st) -> None:
-    text = step.params.message or f"approval '{step.id}' required before the next step"
+    msg = step.params.message
+    text = render(ctx, msg, playbook_text=True) if msg else f"approval '{step.id}' required before the next step"
     gate(ctx, st, text)

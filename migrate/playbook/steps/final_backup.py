@@ -1,7 +1,8 @@
 """final-backup: the last copy of the (quiesced) source.
 
 velero: a backup. native: the live source objects of the plan written as JSON to the run's
-artifact directory (Secrets by key only: values never go to files).
+artifact directory (Secrets by key only: values never go to files), taken from the fresh inventory
+of the quiesced source, so objects created after the first plan are in it too.
 Both: the quiesced source is inventoried and planned again (_final_plan): the final restore
 (native) applies that plan and the final verify (both engines) checks the target against it, so
 changes made on the source after the first plan reach the target; the drift is reported.
@@ -23,12 +24,17 @@ def run(ctx, step, st) -> None:
         st.message = f"backup {b} Completed" + _drift_note(ctx)
         return
     out_dir = ctx.run_dir / "final-backup"
-    refs = [o.source for o in ctx.plan.objects if o.decision.value != "Drop"]
     if ctx.dry_run:
-        st.actions.append(f"would export {len(refs)} live source objects to {out_dir} (Secrets: keys only)")
         _final_plan.build_final_plan(ctx, st)
+        st.actions.append(f"would export the live source objects of that fresh inventory's plan to {out_dir} "
+                          f"(the first plan has {sum(1 for o in ctx.plan.objects if o.decision.value != 'Drop')}; "
+                          "Secrets: keys only)")
         st.message = "dry run"
         return
+    # the fresh inventory of the quiesced source (and its plan) first: objects created on the source
+    # after the first plan are in it, and so in the backup
+    _final_plan.build_final_plan(ctx, st)
+    refs = [o.source for o in ctx.final_plan.objects if o.decision.value != "Drop"]
     n = 0
     missing = []
     for ref in refs:
@@ -51,10 +57,11 @@ def run(ctx, step, st) -> None:
         write_atomic(path, json.dumps(obj, indent=1, sort_keys=True))
         n += 1
     st.data.update(exported=n, path=str(out_dir), missing=missing[:50])
-    st.actions.append(f"exported {n} source objects to {out_dir}")
+    st.actions.append(f"exported {n} source objects to {out_dir} (the final plan's objects)")
     if missing:
-        st.actions.append(f"{len(missing)} planned object(s) no longer on the source: {', '.join(missing[:10])}")
-    _final_plan.build_final_plan(ctx, st)
+        st.actions.append(f"{len(missing)} planned object(s) gone from the source since its final inventory: "
+                          f"{', '.join(missing[:10])}")
+    ctx.save()
     st.message = f"{n} source objects exported to {out_dir}" + _drift_note(ctx)
 
 

@@ -44,6 +44,9 @@ def ensure_inventory(ctx, st, output: str = "inventory.json") -> Path:
 
         inv.cluster.uid = ctx.state.source_uid or cluster_uid(ctx.source)
     write_inventory(inv, out, objects)
+    from migrate.playbook.distros import recheck_source
+
+    recheck_source(ctx, st, inv)
     st.actions.append(f"collected {inv.object_count} source objects into {out}")
     if not inv.complete:  # not recorded: --resume collects again
         bad = [f"{t.kind}.{t.group or 'core'} ({t.error or 'incomplete'})" for t in inv.resource_types if not t.complete]

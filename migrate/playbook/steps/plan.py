@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from migrate.errors import GateFailed
+from migrate.playbook.distros import compatible
 from migrate.playbook.steps import _checks
 from migrate.playbook.steps.inventory import ensure_inventory
 
@@ -35,6 +36,10 @@ def _build(ctx, step, st) -> Path:
     target, why = _target_profile(ctx, step)
     out = ctx.run_dir / "plan"
     st.actions.append(f"planning {inv} onto target profile {target} ({why}) against the live target {ctx.options.target_context}")
+    found = ctx.state.target_distro
+    if found and why == "the playbook's target distro" and not compatible(target, found):
+        st.actions.append(f"! the target looks like {found}, not {target} (preflight warned); the plan uses the {target} "
+                          "profile refined by the live target: use 'with: {target_profile: ...}' or --plan to plan otherwise")
     p = step.params
     # the playbook's maps, then --registry-map/--namespace-map (the flags win)
     registry_map = {**p.registry_map, **ctx.options.registry_map}

@@ -3,6 +3,7 @@ velero is usable when needed."""
 
 from __future__ import annotations
 
+from migrate.playbook import distros
 from migrate.playbook.steps import _checks
 from migrate.playbook.steps._common import clusters, velero
 
@@ -13,6 +14,8 @@ def run(ctx, step, st) -> None:
         v = client.ensure_reachable()
         st.data[f"{label}_version"] = v.get("gitVersion", "")
         st.actions.append(f"{label} cluster reachable: {v.get('gitVersion', '?')}")
+    # the playbook's declared distros against the clusters' (a mismatch warns; steps name the detected ones)
+    distros.check(ctx, st)
     if ctx.state.target_namespaces_before is None:
         # what already existed on the target, so --rollback --remove-target never removes it
         names = []

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from migrate.errors import ApiError
-from migrate.playbook.steps._common import gate
+from migrate.playbook.distros import render
+from migrate.playbook.steps._common import approval, gate
 
 
 def _target_addresses(ctx) -> list[str]:
@@ -35,12 +36,12 @@ def run(ctx, step, st) -> None:
     if not lines:
         lines.append("repoint your clients, DNS records and load balancers at the target")
     st.data["hosts"] = sorted(set(hosts))
-    head = p.message or "switch traffic from the source to the target"
+    head = render(ctx, p.message, playbook_text=True) if p.message else "switch traffic from the source to the target"
     st.actions.append(head)
     st.actions += [f"- {l}" for l in lines]
     text = f"{head}: {'; '.join(lines)}"
-    if ctx.options.yes or ctx.dry_run:
-        gate(ctx, st, "gate: traffic switch acknowledged" if ctx.options.yes else "gate")
+    if approval(ctx, st) or ctx.dry_run:
+        gate(ctx, st, "gate: traffic switch acknowledged" if approval(ctx, st) else "gate")
         st.actions.pop()  # the gate line repeats the list above
     else:
         gate(ctx, st, text)

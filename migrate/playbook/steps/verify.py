@@ -81,8 +81,9 @@ def run(ctx, step, st) -> None:
         st.actions.append(f"would verify the target against {plan_path}: {what}")
         st.message = "dry run"
         return
-    # the source's replica counts and PVC sizes from before quiesce, when this run collected them
-    inventory = ctx.state.inventory_path
+    # the source's replica counts and PVC sizes from before quiesce, when this run collected them (the
+    # final inventory records the originals too, and the objects created after the first plan)
+    inventory = ctx.state.inventory_path if staged else (ctx.state.final_inventory_path or ctx.state.inventory_path)
     deadline = time.monotonic() + p.timeout
     while True:
         result = _parity(ctx, plan_path, plan, manifests, inventory)

@@ -30,11 +30,11 @@ def originals(env) -> dict:
 
 
 def crash_then_resume(env, point: str) -> None:
-    r = env.cli("generic", "--yes", env={"DISTROSHIFT_CRASH_AT": point})
+    r = env.cli("generic", "--approve-all", env={"DISTROSHIFT_CRASH_AT": point})
     assert r.returncode == 137, f"no crash at {point}: {r.stdout[-1500:]}{r.stderr}"
     st = json.loads(env.state.read_text())  # the file is whole and readable after kill -9
     assert st["header"]["kind"] == "RunState"
-    r = env.cli("generic", "--resume", "--yes")
+    r = env.cli("generic", "--resume", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     planned_once(env)
     assert env.replicas(env.tgt) == ORIGINAL
@@ -74,7 +74,7 @@ def test_rollback_after_failed_verify_restores_source_exactly(clusters, tmp_path
     r = env.cli(str(pb))
     assert r.returncode == 4 and "needs approval" in r.stderr
     env.tgt.store.never_ready("shop/db")  # the target's database will not come up
-    r = env.cli(str(pb), "--resume", "--yes")
+    r = env.cli(str(pb), "--resume", "--approve-all")
     assert r.returncode == 1, r.stdout[-2000:]
     assert "verify failed" in r.stderr and "StatefulSet" in r.stdout + r.stderr
     assert env.replicas(env.src) == QUIESCED

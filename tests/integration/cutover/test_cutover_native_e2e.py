@@ -36,7 +36,7 @@ def assert_no_secret_leak(env, *texts):
 @pytest.mark.parametrize("playbook", SHIPPED)
 def test_shipped_playbook_end_to_end_native(clusters, playbook):
     env = clusters
-    r = env.cli(playbook, "--engine", "native", "--yes")
+    r = env.cli(playbook, "--engine", "native", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     assert "run completed" in r.stdout
     assert_target_has_every_object_once(env)
@@ -71,15 +71,17 @@ def test_approval_gate_stops_then_resume_yes_continues(clusters):
     again = env.cli("generic")
     assert again.returncode == 2 and "already holds run" in again.stderr  # no accidental second run
 
-    r = env.cli("generic", "--resume", "--yes")
-    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
+    r = env.cli("generic", "--resume", "--yes")  # approves approve-cutover; switch-traffic is the next gate
+    assert r.returncode == 4 and "switch-traffic" in r.stderr, r.stdout[-2000:] + r.stderr
     assert "pre-stage: Completed earlier" in r.stdout  # not re-done
     assert env.replicas(env.src) == QUIESCED and env.replicas(env.tgt) == ORIGINAL
+    r = env.cli("generic", "--resume", "--yes")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr
 
 
 def test_dry_run_changes_nothing_and_prints_every_change(clusters):
     env = clusters
-    r = env.cli("generic", "--dry-run", "--yes")
+    r = env.cli("generic", "--dry-run", "--approve-all")
     assert r.returncode == 0, r.stderr
     assert env.names(env.tgt, "apps/v1", "Deployment") == []
     assert env.replicas(env.src) == ORIGINAL
@@ -91,10 +93,10 @@ def test_dry_run_changes_nothing_and_prints_every_change(clusters):
 
 def test_dry_run_against_a_populated_target_shows_diffs(clusters):
     env = clusters
-    assert env.cli("generic", "--yes").returncode == 0
+    assert env.cli("generic", "--approve-all").returncode == 0
     # someone edits the target copy; a dry run of a new run shows the drift, server-side
     env.tgt.store.put({**env.get(env.tgt, "v1", "ConfigMap", "shop", "shop-config"), "data": {"LOG_LEVEL": "debug"}})
-    r = env.cli("generic", "--dry-run", "--yes")
+    r = env.cli("generic", "--dry-run", "--approve-all")
     assert r.returncode == 0, r.stderr
     assert "~ ConfigMap/shop/shop-config (apply; server-side dry run)" in r.stdout
     assert "~ /data/LOG_LEVEL info" in r.stdout

@@ -18,7 +18,7 @@ def no_plan(clusters):
 
 def test_run_builds_inventory_and_plan_beside_the_state_and_rolls_back_daemonsets(no_plan):
     env = no_plan
-    r = env.cli("generic", "--yes")
+    r = env.cli("generic", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     st = json.loads(env.state.read_text())
     art = env.work / "state-artifacts"
@@ -37,7 +37,7 @@ def test_readiness_failure_stops_before_the_target_and_resume_reuses_the_artifac
     env = no_plan
     rt = env.tgt.store.rt_for("networking.k8s.io/v1", "IngressClass")
     env.tgt.store.delete(rt, None, "nginx", {})  # the plan routes the Ingress to class nginx
-    r = env.cli("generic", "--yes")
+    r = env.cli("generic", "--approve-all")
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "IngressClass nginx exists" in r.stderr and "--resume" in r.stderr
     assert "shop" not in env.names(env.tgt, "v1", "Namespace", None)  # nothing applied
@@ -48,7 +48,7 @@ def test_readiness_failure_stops_before_the_target_and_resume_reuses_the_artifac
 
     env.tgt.store.put({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "nginx"},
                        "spec": {"controller": "k8s.io/ingress-nginx"}})
-    r = env.cli("generic", "--resume", "--yes")
+    r = env.cli("generic", "--resume", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     assert "reusing the plan this run built earlier" in r.stdout
     assert (env.work / "state-artifacts" / "inventory.json").stat().st_mtime_ns == inv_mtime
@@ -59,7 +59,7 @@ def test_readiness_failure_stops_before_the_target_and_resume_reuses_the_artifac
 
 def test_plan_option_still_skips_inventory_and_plan_building(clusters):
     env = clusters  # with --plan
-    r = env.cli("generic", "--yes")
+    r = env.cli("generic", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     st = json.loads(env.state.read_text())
     steps = {s["id"]: s for s in st["steps"]}
@@ -71,7 +71,7 @@ def test_plan_option_still_skips_inventory_and_plan_building(clusters):
 
 def test_dry_run_without_plan_plans_in_its_own_directory_and_changes_nothing(no_plan):
     env = no_plan
-    r = env.cli("generic", "--dry-run", "--yes")
+    r = env.cli("generic", "--dry-run", "--approve-all")
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     assert "+ Deployment/shop/web (create" in r.stdout
     assert "would change DaemonSet shop/edge-cache: nodeSelector +distroshift.io/quiesced=true" in r.stdout

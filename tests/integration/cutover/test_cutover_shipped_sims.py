@@ -44,7 +44,7 @@ def pair(tmp_path: Path, source: str, target: str | None):
 
 def run_args(kc: Path, src, tgt, state: Path, playbook: Path, *extra: str) -> list[str]:
     return ["run", str(playbook), "--kubeconfig", str(kc), "--source-context", src.name, "--target-context", tgt.name,
-            "--state", str(state), "--engine", "native", "--yes", *extra]
+            "--state", str(state), "--engine", "native", "--approve-all", *extra]
 
 
 def copy_missing_crds(src, tgt, kc: Path, readiness: Path) -> list[str]:
@@ -117,12 +117,13 @@ def test_dkp_to_rke2_waits_for_addons_then_carries_source_changes_made_after_pla
         state = tmp_path / "state.json"
         before = namespaces(tgt)
         args = run_args(kc, src, tgt, state, PLAYBOOKS / "dkp-to-rke2.yaml")
-        args.remove("--yes")
+        args.remove("--approve-all")
         code, out, err = cli(*args)
         # preflight does not ask for the add-on CRDs the plan installs later; install-addons is a
         # gate (exit 4: waiting, not failed) printing each helm command once
         assert code == 4, out[-3000:] + err
         assert "install-addons" in err and "--resume --yes" in err
+        assert "distro mismatch" not in out  # the playbook's DKP -> RKE2 is what these clusters are
         helm_lines = [l.strip() for l in out.splitlines() if l.strip().startswith("helm upgrade --install")]
         assert helm_lines and len(helm_lines) == len(set(helm_lines))
         assert any(" cert-manager " in l for l in helm_lines)
@@ -133,7 +134,7 @@ def test_dkp_to_rke2_waits_for_addons_then_carries_source_changes_made_after_pla
 
         # "installed" without installing: addons-ready finds the CRDs missing and stops before pre-stage
         resume = ["run", str(PLAYBOOKS / "dkp-to-rke2.yaml"), "--kubeconfig", str(kc), "--state", str(state), "--resume"]
-        code, out, err = cli(*resume, "--yes")
+        code, out, err = cli(*resume, "--yes")  # approves the install-addons gate it waits at
         assert code == 1, out[-3000:] + err
         assert "lacks" in err and "Certificate (cert-manager.io/v1)" in err
         assert {s["id"]: s["status"] for s in json.loads(state.read_text())["steps"]}["addons-ready"] == "Failed"
@@ -155,7 +156,7 @@ def test_dkp_to_rke2_waits_for_addons_then_carries_source_changes_made_after_pla
         new_pw = base64.b64encode(b"rotated-after-planning").decode()
         src.store.put({**sec, "data": {**sec["data"], "redis-password": new_pw}})
 
-        code, out, err = cli(*resume, "--yes")
+        code, out, err = cli(*resume, "--approve-all")
         assert code == 0, out[-3000:] + err
         st = assert_migrated(src, tgt, state)
         assert tgt.store.get(tgt.store.rt_for("v1", "ConfigMap"), "shop", "storefront-config")["data"]["FEATURE_FLAGS"] == "checkout-v2"
@@ -224,7 +225,7 @@ def test_openshift_to_kubeadm_blocked_by_internal_registry_then_runs_with_a_mirr
         code, out, err = cli(*run_args(kc, src, tgt, state2, mirrored))
         if code == 1 and (state2.parent / "state-artifacts" / "addons-ready.json").exists():
             copy_missing_crds(src, tgt, kc, state2.parent / "state-artifacts" / "addons-ready.json")  # ServiceMonitor
-            code, out, err = cli("run", str(mirrored), "--kubeconfig", str(kc), "--state", str(state2), "--resume", "--yes")
+            code, out, err = cli("run", str(mirrored), "--kubeconfig", str(kc), "--state", str(state2), "--resume", "--approve-all")
         assert code == 0, out[-3000:] + err
         assert_migrated(src, tgt, state2)
         manifests = (state2.parent / "state-artifacts" / "plan" / "manifests").rglob("*.yaml")

@@ -29,7 +29,7 @@ def velero_calls(state) -> list[list[str]]:
 @pytest.mark.parametrize("playbook", ["dkp-to-rke2", "tkg-to-eks"])
 def test_velero_playbook_end_to_end(velero_env, playbook):
     env, venv, state = velero_env
-    r = env.cli(playbook, "--yes", "--velero", str(VELERO_STANDIN), env=venv)
+    r = env.cli(playbook, "--approve-all", "--velero", str(VELERO_STANDIN), env=venv)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     calls = velero_calls(state)
     creates = [c for c in calls if c[1:3] == ["backup", "create"]]
@@ -57,7 +57,7 @@ def test_velero_playbook_end_to_end(velero_env, playbook):
 @pytest.mark.kubectl
 def test_partially_failed_backup_stops_before_quiesce(velero_env):
     env, venv, state = velero_env
-    r = env.cli("dkp-to-rke2", "--yes", "--velero", str(VELERO_STANDIN),
+    r = env.cli("dkp-to-rke2", "--approve-all", "--velero", str(VELERO_STANDIN),
                 env={**venv, "VELERO_STANDIN_SCENARIO": "partially-failed"})
     assert r.returncode == 1
     assert "PartiallyFailed" in r.stderr and "volume snapshot timed out" in r.stderr
@@ -72,7 +72,7 @@ def test_partially_failed_backup_stops_before_quiesce(velero_env):
 @pytest.mark.kubectl
 def test_velero_dry_run_prints_argv_and_touches_nothing(velero_env):
     env, venv, state = velero_env
-    r = env.cli("dkp-to-rke2", "--yes", "--dry-run", "--velero", str(VELERO_STANDIN), env=venv)
+    r = env.cli("dkp-to-rke2", "--approve-all", "--dry-run", "--velero", str(VELERO_STANDIN), env=venv)
     assert r.returncode == 0, r.stderr
     assert "would run: " in r.stdout and "backup create ds-" in r.stdout and "--default-volumes-to-fs-backup" in r.stdout
     assert "restore create ds-" in r.stdout
@@ -94,7 +94,7 @@ def test_velero_rollback_remove_target_deletes_only_this_runs_restored_objects(v
     other = {"velero.io/backup-name": "someone-else", "velero.io/restore-name": "someone-elses-restore"}
     env.tgt.store.put({"apiVersion": "v1", "kind": "ConfigMap",
                        "metadata": {"name": "other-restore", "namespace": "default", "labels": other}, "data": {}})
-    r = env.cli("dkp-to-rke2", "--yes", "--velero", str(VELERO_STANDIN), env=venv)
+    r = env.cli("dkp-to-rke2", "--approve-all", "--velero", str(VELERO_STANDIN), env=venv)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr
     run = json.loads(env.state.read_text())["run_id"]
     cm = env.get(env.tgt, "v1", "ConfigMap", "shop", "shop-config")

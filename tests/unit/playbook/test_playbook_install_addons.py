@@ -1,4 +1,5 @@
-"""install-addons: each helm argv once; a gate (exit 4) unless helm runs them; --yes passes it."""
+"""install-addons: each helm argv once; a gate (exit 4) unless helm runs them; --yes passes it only
+when it is the gate the run is waiting at; --approve-all passes it always."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def addon(source_id, argv):
     return NS(source_id=source_id, source_name=source_id, install=NS(command=argv) if argv is not None else None)
 
 
-def make_ctx(tmp_path, *, yes=False, run=False, helm=None):
+def make_ctx(tmp_path, *, yes=False, run=False, helm=None, approved_gate=None, approve_all=False):
     # one chart replacing two source add-ons appears twice in the plan (Kommander cert-manager + a
     # second issuer add-on): it must be printed and installed once
     plan = NS(addons=[addon("cert-manager", CERT), addon("kommander-cert-manager", list(CERT)), addon("prometheus", PROM),
@@ -33,8 +34,8 @@ def make_ctx(tmp_path, *, yes=False, run=False, helm=None):
         calls.append(argv)
         return NS(returncode=0, stdout="", stderr="")
 
-    ctx = NS(plan=plan, state=state, dry_run=False, save=lambda: None, runner=runner,
-             options=NS(yes=yes, helm=helm, kubeconfig="/k", target_context="tgt"))
+    ctx = NS(plan=plan, state=state, dry_run=False, save=lambda: None, runner=runner, approved_gate=approved_gate,
+             options=NS(yes=yes, approve_all=approve_all, helm=helm, kubeconfig="/k", target_context="tgt"))
     step = NS(id="install-addons", params=NS(run=run))
     return ctx, step, state.step("install-addons"), calls
 
@@ -48,11 +49,25 @@ def test_prints_each_command_once_and_waits_at_a_gate(tmp_path):
     assert calls == []
 
 
-def test_yes_passes_the_gate(tmp_path):
-    ctx, step, st, _ = make_ctx(tmp_path, yes=True)
+def test_yes_passes_the_gate_the_run_waits_at(tmp_path):
+    ctx, step, st, _ = make_ctx(tmp_path, yes=True, approved_gate="install-addons")
     st.status = StepStatus.Running
     install_addons.run(ctx, step, st)
     assert st.status == StepStatus.Running and st.message == "approved (--yes)"
+
+
+def test_yes_for_another_gate_does_not_pass_this_one(tmp_path):
+    ctx, step, st, _ = make_ctx(tmp_path, yes=True, approved_gate="approve-cutover")
+    st.status = StepStatus.Running
+    install_addons.run(ctx, step, st)
+    assert st.status == StepStatus.WaitingApproval
+
+
+def test_approve_all_passes_the_gate(tmp_path):
+    ctx, step, st, _ = make_ctx(tmp_path, approve_all=True)
+    st.status = StepStatus.Running
+    install_addons.run(ctx, step, st)
+    assert st.status == StepStatus.Running and st.message == "approved (--approve-all)"
 
 
 def test_run_true_with_helm_installs_each_argv_once_against_the_target(tmp_path):
