@@ -58,6 +58,10 @@ def pick(local: str | None, ctx: typer.Context, name: str) -> str | None:
 
 def emit(data: Any, fmt: OutputFormat, table: Any = None) -> None:
     """Print `data` as json/yaml, or the rich renderable `table` for -o table."""
+    if fmt == OutputFormat.json and hasattr(data, "model_dump_json"):
+        # straight from pydantic: a 100k-object plan as dicts and then one string would cost ~1 GB more
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+        return
     if hasattr(data, "model_dump"):
         data = data.model_dump(mode="json")
     if fmt == OutputFormat.json:
