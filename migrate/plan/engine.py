@@ -217,6 +217,10 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
             for r in (o.get("spec") or {}).get("resources") or []:
                 platform_owned[f"{r.get('kind')}/{md.get('namespace') or ''}/{r.get('name')}"] = (
                     f"applied to workload clusters by ClusterResourceSet {md.get('name')} (Cluster API); not an application object")
+    options: dict[str, Any] = {}
+    if inv.namespaces_filter:
+        options["namespace_filter"] = frozenset(inv.namespaces_filter)
+        options["cluster_objects_used"] = _cluster_objects_used(objs, set(inv.namespaces_filter), inv)
     secret_keys = {(s.ref.namespace or "", s.ref.name): tuple(s.keys) for s in inv.secrets}
     services = {((o.get("metadata") or {}).get("namespace") or "", (o.get("metadata") or {}).get("name", "")): _service_ports(o)
                 for o in objs if o.get("kind") == "Service" and o.get("apiVersion") == "v1"}
@@ -240,11 +244,35 @@ def make_context(inv: Inventory, objs: list[dict[str, Any]], profile: TargetProf
         source_node_labels=frozenset(k for n in inv.nodes for k in n.labels),
         addon_groups=addon_group_index(addons),
         platform_owned=platform_owned,
+        options=options,
     )
     # The group index above needs every source add-on (a replaced one's CRDs are dropped); the plan
     # lists each install once.
     addons = dedupe_installs(addons)
     return ctx, {"storage": storage, "ingress": ingress, "namespaces": sorted(namespaces), "addons": addons, "values": values_files}
+
+
+def _cluster_objects_used(objs: list[dict[str, Any]], selected: set[str], inv: Inventory) -> frozenset[str]:
+    """With `inventory -n`, the cluster-scoped objects the selected namespaces use ("Kind/name"):
+    ClusterRoleBindings with a subject there, the ClusterRoles those and the namespaces' RoleBindings
+    refer to, the StorageClasses and IngressClasses their objects name, the CRDs of their custom resources."""
+    used: set[str] = {f"Namespace/{n}" for n in selected}
+    for o in objs:
+        md = o.get("metadata") or {}
+        kind = o.get("kind")
+        ref = o.get("roleRef") or {}
+        if kind == "RoleBinding" and md.get("namespace") in selected and ref.get("kind") == "ClusterRole":
+            used.add(f"ClusterRole/{ref.get('name')}")
+        elif kind == "ClusterRoleBinding" and any(sub.get("namespace") in selected for sub in o.get("subjects") or []):
+            used.add(f"ClusterRoleBinding/{md.get('name')}")
+            if ref.get("kind") == "ClusterRole":
+                used.add(f"ClusterRole/{ref.get('name')}")
+    used |= {f"StorageClass/{p.storage_class}" for p in inv.pvcs if p.storage_class and p.ref.namespace in selected}
+    used |= {f"IngressClass/{i.ingress_class}" for i in inv.ingresses if i.ingress_class and i.ref.namespace in selected}
+    namespaced_crs = {f"{c.group}/{c.kind}" for c in inv.crds if c.scope == "Namespaced"}
+    used |= {f"CustomResourceDefinition/{c.name}" for c in inv.crds
+             if f"{c.group}/{c.kind}" in namespaced_crs and inv.counts.get(f"{c.group}/{c.kind}", 0)}
+    return frozenset(used)
 
 
 def _service_ports(svc: Mapping[str, Any]) -> dict[str, Any]:

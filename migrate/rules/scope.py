@@ -100,6 +100,20 @@ def system_namespaces(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]
 _RUNTIME_OWNER_KINDS = {"ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController", "DeploymentConfig"}
 
 
+@rule("distroshift.io/scope/outside-selected-namespaces", priority=90)
+def outside_selected_namespaces(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
+    """With `inventory -n`, cluster-scoped objects the selected namespaces don't use are not migrated:
+    copying every ClusterRole, StorageClass or CRD of the source would overwrite the target's own."""
+    selected = ctx.options.get("namespace_filter")
+    md = obj.get("metadata") or {}
+    if not selected or md.get("namespace"):
+        return []
+    if f"{obj.get('kind')}/{md.get('name')}" in ctx.options.get("cluster_objects_used", frozenset()):
+        return []
+    return [Drop(f"cluster-scoped and not used by the selected namespaces ({', '.join(sorted(selected))}); "
+                 "inventory without -n to migrate it")]
+
+
 @rule("distroshift.io/scope/controller-owned", priority=90)
 def controller_owned(obj: Mapping[str, Any], ctx: RuleContext) -> list[Outcome]:
     """Children a controller creates (ReplicaSets, Pods, Jobs of CronJobs, operator-managed objects) are
