@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from migrate.errors import InputError
 
-__all__ = ["write_atomic", "write_artifact", "read_artifact", "SUPPORTED_MAJOR"]
+__all__ = ["atomic_open", "write_atomic", "write_artifact", "read_artifact", "SUPPORTED_MAJOR"]
 
 SUPPORTED_MAJOR = "1"
 M = TypeVar("M", bound=BaseModel)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
-    """temp file in the same directory, fsync, rename: a crash never leaves half a file."""
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Write through a temp file in the same directory, then fsync and rename: a crash (or an
+    exception in the block) never leaves half a file at `path`."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode() if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
@@ -36,7 +38,13 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
         except FileNotFoundError:
             pass
         raise
-    return p
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
+    """The whole of `data` at `path`, atomically (see atomic_open)."""
+    with atomic_open(path) as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+    return Path(path)
 
 
 def write_artifact(path: str | os.PathLike, model: BaseModel) -> Path:

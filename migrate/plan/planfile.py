@@ -4,9 +4,9 @@ holding the whole document (100+ MB at 100k objects) in memory as one string and
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from migrate.models.io import atomic_open
 from migrate.models.plan import Plan
 
 __all__ = ["write_plan"]
@@ -17,25 +17,13 @@ _MARKER = '\n "objects": []'  # top-level keys are the only lines indented by on
 def write_plan(path: str | os.PathLike, plan: Plan) -> Path:
     """Atomically (temp file, fsync, rename) write plan.json; byte-identical to write_artifact."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     shell = plan.model_copy(update={"objects": []}).model_dump_json(indent=1, exclude_none=False)
     at = shell.index(_MARKER)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(shell[:at] + '\n "objects": [')
-            for i, o in enumerate(plan.objects):
-                # an item of a top-level list sits two levels deep: every line of it gets two more spaces
-                f.write(("\n  " if i == 0 else ",\n  ") + o.model_dump_json(indent=1, exclude_none=False).replace("\n", "\n  "))
-            f.write("\n ]" if plan.objects else "]")
-            f.write(shell[at + len(_MARKER):] + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_open(p, "w") as f:
+        f.write(shell[:at] + '\n "objects": [')
+        for i, o in enumerate(plan.objects):
+            # an item of a top-level list sits two levels deep: every line of it gets two more spaces
+            f.write(("\n  " if i == 0 else ",\n  ") + o.model_dump_json(indent=1, exclude_none=False).replace("\n", "\n  "))
+        f.write("\n ]" if plan.objects else "]")
+        f.write(shell[at + len(_MARKER):] + "\n")
     return p
