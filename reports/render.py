@@ -58,6 +58,8 @@ def _num(value: Any) -> str:
 def _dur(seconds: float | None) -> str:
     if seconds is None:
         return "-"
+    if seconds == 0:
+        return "< 1 s"  # step timestamps have whole-second precision
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 90:
