@@ -27,17 +27,10 @@ def _rescale_target(ctx, st) -> None:
             body, want = {"spec": {"suspend": bool(r.suspend)}}, f"suspend {str(bool(r.suspend)).lower()}"
         else:
             body, want = {"spec": {"replicas": r.replicas}}, f"replicas {r.replicas}"
-        ns = ctx.target_namespace(r.namespace)
-        res = ctx.target.resource_for(r.api_version, r.kind)
-        if res is None:
+        found = _live_on_target(ctx, st, r)
+        if found is None:
             continue
-        try:
-            live = ctx.target.get(res.path(ns, r.name))
-        except ApiError as e:
-            if e.status == 404:
-                st.actions.append(f"! {r.kind} {ns}/{r.name} missing on the target")
-                continue
-            raise
+        res, ns, live = found
         spec = live.get("spec") or {}
         have = spec.get("suspend", False) if r.kind == "CronJob" else spec.get("replicas")
         if have == (bool(r.suspend) if r.kind == "CronJob" else r.replicas):
@@ -46,18 +39,26 @@ def _rescale_target(ctx, st) -> None:
         st.actions.append(f"target {r.kind} {ns}/{r.name}: {want} (as on the source before quiesce)")
 
 
-def _unpark_target(ctx, st, r) -> None:
+def _live_on_target(ctx, st, r):
+    """(resource, target namespace, live object) of a recorded workload; None (noted) when missing."""
     ns = ctx.target_namespace(r.namespace)
     res = ctx.target.resource_for(r.api_version, r.kind)
     if res is None:
-        return
+        return None
     try:
-        live = ctx.target.get(res.path(ns, r.name))
+        return res, ns, ctx.target.get(res.path(ns, r.name))
     except ApiError as e:
         if e.status == 404:
             st.actions.append(f"! {r.kind} {ns}/{r.name} missing on the target")
-            return
+            return None
         raise
+
+
+def _unpark_target(ctx, st, r) -> None:
+    found = _live_on_target(ctx, st, r)
+    if found is None:
+        return
+    res, ns, live = found
     sel = ((((live.get("spec") or {}).get("template") or {}).get("spec") or {}).get("nodeSelector")) or {}
     if q.QUIESCE_SELECTOR[0] not in sel:
         return  # not parked (the native engine applies the plan's manifests)
