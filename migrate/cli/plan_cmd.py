@@ -114,9 +114,11 @@ def register(app: typer.Typer) -> None:
         )
         out_dir = Path(out)  # "plan/" and "plan" name the same directory; say it one way
         if diff:
+            # the diffs first; with -o json|yaml they go to stderr so stdout stays parseable
+            stream = sys.stdout if output == OutputFormat.table else sys.stderr
             for d in results[0].diffs:
-                sys.stdout.write(d)
-        elif output == OutputFormat.table:
+                stream.write(d)
+        if output == OutputFormat.table:
             emit(plan, output, _table(plan))
             typer.echo(f"wrote {out_dir / 'plan.json'} and {plan.summary.manifests} manifests in {out_dir / 'manifests'}/", err=True)
         else:
