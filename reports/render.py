@@ -78,26 +78,15 @@ def _filters(env: Environment) -> Environment:
     return env
 
 
-@lru_cache(maxsize=1)
-def _html_env() -> Environment:
+@lru_cache(maxsize=2)
+def _env(fmt: str) -> Environment:
+    """HTML autoescapes; Markdown escapes every value through `finalize` (md_escape)."""
+    md = fmt == "md"
     return _filters(
         Environment(
             loader=PackageLoader("reports", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    )
-
-
-@lru_cache(maxsize=1)
-def _md_env() -> Environment:
-    return _filters(
-        Environment(
-            loader=PackageLoader("reports", "templates"),
-            autoescape=False,
-            finalize=md_escape,
+            autoescape=not md,
+            finalize=md_escape if md else None,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -144,7 +133,7 @@ def render(arts: Artifacts, kind: str, fmt: str = "html") -> str:
     else:
         arts.require("state")
         view = cutover_view(arts.state, arts.conformance, arts.parity)
-    env = _html_env() if fmt == "html" else _md_env()
+    env = _env("md" if fmt == "md" else "html")
     tmpl = env.get_template(f"{kind}.{fmt}.j2")
     headers = _headers(arts)
     return tmpl.render(

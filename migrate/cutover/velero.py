@@ -278,13 +278,7 @@ class Velero:
         if done.returncode != 0:
             if "not found" in done.stderr:
                 return None
-            raise ToolError(
-                f"'{' '.join(args[:2])}' failed on the {cluster.label} cluster",
-                tool="velero",
-                argv=redact_argv(done.argv),
-                rc=done.returncode,
-                stderr_tail=done.stderr,
-            )
+            raise _failed(f"'{' '.join(args[:2])}' failed on the {cluster.label} cluster", done)
         try:
             return json.loads(done.stdout)
         except json.JSONDecodeError:
@@ -298,13 +292,7 @@ class Velero:
     def version(self, cluster: VeleroCluster) -> VeleroVersion:
         done = self._run(cluster, ["version", "--timeout", "15s"])
         if done.returncode != 0:
-            raise ToolError(
-                f"'velero version' failed on the {cluster.label} cluster",
-                tool="velero",
-                argv=redact_argv(done.argv),
-                rc=done.returncode,
-                stderr_tail=done.stderr,
-            )
+            raise _failed(f"'velero version' failed on the {cluster.label} cluster", done)
         client = server = None
         section = None
         warning = ""
@@ -454,13 +442,7 @@ class Velero:
             # A crash between our get and create can leave the object behind: adopt it.
             if "already exists" in done.stderr:
                 return self.wait(cluster, noun, name, adopted=True)
-            raise ToolError(
-                f"'{noun} create {name}' was refused on the {cluster.label} cluster",
-                tool="velero",
-                argv=redact_argv(done.argv),
-                rc=done.returncode,
-                stderr_tail=done.stderr,
-            )
+            raise _failed(f"'{noun} create {name}' was refused on the {cluster.label} cluster", done)
         return self.wait(cluster, noun, name)
 
     def backup(self, cluster: VeleroCluster, req: BackupRequest) -> Outcome:
@@ -490,3 +472,8 @@ def require_completed(out: Outcome) -> Outcome:
 
 
 __all__.append("require_completed")
+
+
+def _failed(message: str, done: Completed) -> ToolError:
+    """A velero command that exited non-zero: its argv (credentials redacted), rc and stderr tail."""
+    return ToolError(message, tool="velero", argv=redact_argv(done.argv), rc=done.returncode, stderr_tail=done.stderr)
